@@ -1,0 +1,1 @@
+"""Figures drawn by code. These modules import matplotlib; the model modules never do."""

@@ -1,0 +1,71 @@
+"""Drawings of McCulloch–Pitts networks (Figure 2.1)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from ..mcculloch_pitts import McCullochPittsNetwork, diagram
+from .style import OKABE_ITO
+
+_RADIUS = 0.22
+_EXCITE = OKABE_ITO["blue"]
+_INHIBIT = OKABE_ITO["vermillion"]
+
+
+def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tuple[float, float] = (1, 1)) -> None:
+    """Draw one network on ``ax``: excitatory connections as arrows (one per connection), inhibitory ones
+    as dashed lines ending in a dot, and each neuron's threshold θ under it."""
+    d = diagram(network)
+    for name, (x, y) in d.nodes.items():
+        is_input = name in network.input_names
+        ax.add_patch(Circle((x, y), _RADIUS, facecolor="white" if is_input else "#f2f2f2",
+                            edgecolor="black", linewidth=1.5, zorder=3))
+        ax.text(x, y, name, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
+        if name in d.thresholds:
+            ax.text(x, y - _RADIUS - 0.12, f"θ = {d.thresholds[name]}", ha="center", va="top", fontsize=9)
+    for src, dst, n_exc, inhibitory in d.edges:
+        (x0, y0), (x1, y1) = d.nodes[src], d.nodes[dst]
+        # Parallel connections are drawn as arcs bent by different amounts so each one is visible.
+        bends = [0.0] if n_exc == 1 else [0.25 * (k - (n_exc - 1) / 2) for k in range(n_exc)]
+        for bend in bends if n_exc else []:
+            ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={bend}",
+                                         arrowstyle="-|>", mutation_scale=14, color=_EXCITE, linewidth=1.6,
+                                         shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
+        if inhibitory:
+            ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle="arc3,rad=-0.35",
+                                         arrowstyle="-[", mutation_scale=6, color=_INHIBIT, linewidth=1.6,
+                                         linestyle="--", shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
+    xs = [p[0] for p in d.nodes.values()]
+    ys = [p[1] for p in d.nodes.values()]
+    # A common span keeps neurons the same size in every panel of a multi-network figure.
+    width, height = max(span[0], max(xs)), max(span[1], max(ys) - min(ys))
+    cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    ax.set_xlim(cx - width / 2 - 0.5, cx + width / 2 + 0.5)
+    ax.set_ylim(cy - height / 2 - 0.75, cy + height / 2 + 0.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=11)
+
+
+def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None = None, title: str = ""):
+    """Draw several networks side by side with one shared legend; returns the figure."""
+    n = len(networks)
+    ncols = ncols or n
+    nrows = -(-n // ncols)
+    layouts = [diagram(net) for net in networks.values()]
+    span = (max(max(x for x, _ in d.nodes.values()) for d in layouts),
+            max(max(y for _, y in d.nodes.values()) - min(y for _, y in d.nodes.values()) for d in layouts))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(2.6 * ncols, 5.5), 2.6 * nrows + 0.5), squeeze=False)
+    for ax, (label, net) in zip(axes.flat, networks.items()):
+        draw_network(net, ax, label, span)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    handles = [Line2D([], [], color=_EXCITE, linewidth=1.6, marker=">", label="excitatory connection"),
+               Line2D([], [], color=_INHIBIT, linewidth=1.6, linestyle="--", label="inhibitory connection")]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+    if title:
+        fig.suptitle(title, fontsize=13)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig

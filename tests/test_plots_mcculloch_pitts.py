@@ -1,11 +1,7 @@
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from lessons_lib import mcculloch_pitts as mp  # noqa: E402
-from lessons_lib.plots.mcculloch_pitts import draw_networks  # noqa: E402
+from lessons_lib import mcculloch_pitts as mp
+from lessons_lib.plots.mcculloch_pitts import draw_networks
 
 
 def test_figure_has_one_panel_per_network_and_a_legend():

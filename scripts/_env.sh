@@ -1,0 +1,14 @@
+# Sourced by the README's commands: makes (or reuses) the local virtual environment .venv and installs
+# lessons_lib with the extra named in $EXTRA into it. Needs only Python >= 3.10 with venv, and pip.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+VENV="$ROOT/.venv"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating the virtual environment $VENV"
+  "${PYTHON:-python3}" -m venv "$VENV"
+fi
+echo "== installing lessons_lib[$EXTRA] into .venv"
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --quiet -e ".[$EXTRA]"
+export PATH="$VENV/bin:$PATH"

@@ -1,0 +1,35 @@
+"""Build the static site: execute every notebook and render it with Jupyter Book, warnings as errors.
+
+Usage: python scripts/build_book.py [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--keep", action="store_true", help="reuse _build instead of starting clean")
+    args = parser.parse_args()
+    build = ROOT / "_build"
+    if not args.keep and build.exists():
+        shutil.rmtree(build)
+    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"]
+    print("== jupyter-book build . -W -n --keep-going", flush=True)
+    code = subprocess.call(cmd, cwd=ROOT)
+    index = build / "html" / "index.html"
+    if code == 0 and index.exists():
+        print(f"== the site is in {index.parent.relative_to(ROOT)}/ (open {index.relative_to(ROOT)})")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,4 @@
+import matplotlib
+
+# Unit tests draw figures off-screen.
+matplotlib.use("Agg")

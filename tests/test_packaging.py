@@ -1,0 +1,68 @@
+"""The repository's promises about itself: dependency lists agree, CI runs the README's test command."""
+
+import pathlib
+import re
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?\s*(.*)$", requirement).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    reqs = list(project["dependencies"])
+    for extra in ("book", "test"):
+        # Requirements with an environment marker (a backport for old Pythons) have no conda counterpart.
+        reqs += [r for r in project["optional-dependencies"][extra] if not r.startswith("lessons_lib") and ";" not in r]
+    return dict(_split(r) for r in reqs)
+
+
+def _environment_requirements() -> dict[str, str]:
+    deps = {}
+    text = (ROOT / "environment.yml").read_text()
+    for line in text.split("\ndependencies:", 1)[1].splitlines():
+        # Conda entries ("  - name") and pip entries ("      - name"); skip "pip" itself and "-e .".
+        m = re.match(r"^\s+- ([A-Za-z0-9_.][A-Za-z0-9_.\-]*.*)$", line)
+        if m and not m.group(1).startswith("pip"):
+            name, spec = _split(m.group(1))
+            deps[name] = spec
+    return deps
+
+
+def test_environment_yml_matches_pyproject():
+    conda = _environment_requirements()
+    conda.pop("python")
+    conda.pop("jupyterlab")  # an editor for the reader, not a dependency of the package
+    assert conda == _pyproject_requirements()
+
+
+def test_jupyter_book_stays_on_version_1():
+    assert _pyproject_requirements()["jupyter-book"] == ">=1.0.4,<2"
+
+
+def _readme_command(label: str) -> str:
+    readme = (ROOT / "README.md").read_text()
+    m = re.search(rf"<!-- {label} -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S)
+    assert m, f"README.md has no marked {label} command"
+    return m.group(1).strip()
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    command = _readme_command("test-command")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert command in ci.splitlines()
+
+
+def test_readme_commands_point_at_existing_scripts():
+    for label in ("build-command", "test-command"):
+        script = _readme_command(label).split()[-1]
+        assert (ROOT / script).is_file(), script

@@ -74,14 +74,17 @@ class GRU(Module):
         H = self.hidden_size
         h = check_state(h0, "h0", B, H)
         h0 = h
-        W_h, b_h = self.W_h.value, self.b_h.value
-        # Input contributions of all steps at once. The r, z columns are halved so that
-        # sigmoid(a) = (1 + tanh(a/2)) / 2 is one tanh call (and cannot overflow).
-        Ax = X.transpose(1, 0, 2) @ self.W_x.value + self.b_x.value
-        Ax[:, :, :2 * H] *= 0.5
+        # The r, z columns are halved so that sigmoid(a) = (1 + tanh(a/2)) / 2 is a single tanh call
+        # (which, unlike np.exp(-a), cannot overflow); the candidate's columns are left as they are.
+        scale = np.ones(3 * H)
+        scale[:2 * H] = 0.5
+        W_h, b_h = self.W_h.value * scale, self.b_h.value * scale
+        # Input contributions of all steps at once: one matmul instead of T.
+        Ax = X.transpose(1, 0, 2) @ (self.W_x.value * scale) + self.b_x.value * scale
         reset_after = self.variant == "reset_after"
         if not reset_after:
-            Ax[:, :, 2 * H:] += b_h[2 * H:]
+            Ax[:, :, 2 * H:] += b_h[2 * H:]                         # b_hn sits outside the reset
+            W_hrz, W_hn = np.ascontiguousarray(W_h[:, :2 * H]), np.ascontiguousarray(W_h[:, 2 * H:])
         RZ = np.empty((T, B, 2 * H))            # r and z side by side
         N = np.empty((T, B, H))                 # candidates n_t
         K = np.empty((T, B, H))                 # h W_hn + b_hn (reset_after) or r * h (reset_before)
@@ -89,11 +92,10 @@ class GRU(Module):
         for t in range(T):
             if reset_after:
                 gh = h @ W_h + b_h                                  # all three gates, one matmul
-                np.tanh(Ax[t, :, :2 * H] + 0.5 * gh[:, :2 * H], out=RZ[t])
+                np.tanh(Ax[t, :, :2 * H] + gh[:, :2 * H], out=RZ[t])
                 K[t] = gh[:, 2 * H:]
             else:
-                gh = h @ W_h[:, :2 * H] + b_h[:2 * H]
-                np.tanh(Ax[t, :, :2 * H] + 0.5 * gh, out=RZ[t])
+                np.tanh(Ax[t, :, :2 * H] + (h @ W_hrz + b_h[:2 * H]), out=RZ[t])
             rz = RZ[t]
             rz *= 0.5
             rz += 0.5
@@ -102,7 +104,7 @@ class GRU(Module):
                 n = np.tanh(Ax[t, :, 2 * H:] + r * K[t], out=N[t])
             else:
                 rh = np.multiply(r, h, out=K[t])
-                n = np.tanh(Ax[t, :, 2 * H:] + rh @ W_h[:, 2 * H:], out=N[t])
+                n = np.tanh(Ax[t, :, 2 * H:] + rh @ W_hn, out=N[t])
             h = np.add(n, z * (h - n), out=Hs[t])                # (1 - z) n + z h
         Y = Hs.transpose(1, 0, 2)
         RZ_bt, N_bt = RZ.transpose(1, 0, 2), N.transpose(1, 0, 2)
@@ -134,9 +136,10 @@ class GRU(Module):
             dr_dar = dr_dar * h_prev
         dYt = dY.transpose(1, 0, 2)
         W_h = self.W_h.value
-        W_hT = W_h.T
-        W_hn_T = W_h[:, 2 * H:].T
-        W_hrz_T = W_h[:, :2 * H].T
+        # Contiguous copies of the transposes: a matmul with a transposed view is markedly slower.
+        W_hT = np.ascontiguousarray(W_h.T)
+        W_hn_T = np.ascontiguousarray(W_h[:, 2 * H:].T)
+        W_hrz_T = np.ascontiguousarray(W_h[:, :2 * H].T)
         dAx = np.empty((T, B, 3 * H))           # gradients of the input pre-activations
         dAh = np.empty((T, B, 3 * H))           # gradients of the recurrent pre-activations
         dH = np.empty((T, B, H)) if record else None

@@ -156,7 +156,7 @@ class RNN(Module):
         # f'(a_t) for all steps at once: only the state-to-state product is left inside the loop.
         f_prime = self._f_prime_from_output(states)
         dYt = dY.transpose(1, 0, 2)
-        W_hT = self.W_h.value.T
+        W_hT = np.ascontiguousarray(self.W_h.value.T)   # a contiguous copy multiplies faster
         dA = np.empty((T, B, H))
         dH = np.empty((T, B, H)) if record else None
         for t in range(T - 1, -1, -1):

@@ -1,0 +1,118 @@
+"""Speed and memory of the numpy RNN, LSTM and GRU layers (forward + backward through time).
+
+Run: ``.venv/bin/python benchmarks/recurrent_benchmark.py [--repeats N]``
+
+Times one forward and one backward pass on a batch of 32 sequences of length 50, 8 input features,
+64 hidden units. When PyTorch imports, the same layers (``torch.nn.RNN/LSTM/GRU``, CPU, in this
+process, both float32 - its default - and float64 like ours) are timed too and the ratio
+ours / PyTorch is printed. Peak memory of the numpy forward + backward is measured with tracemalloc
+for T = 50 and T = 500: BPTT keeps every step's activations, so it should grow linearly in T.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import tracemalloc
+
+# One BLAS thread, set before numpy loads: on (32, 64) @ (64, 256) products, waking a second thread costs
+# more than it saves, and PyTorch below is limited to one thread too, so the comparison is like for like.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
+
+from lessons_lib.gru import GRU  # noqa: E402
+from lessons_lib.lstm import LSTM  # noqa: E402
+from lessons_lib.rnn import RNN  # noqa: E402
+
+BATCH, LENGTH, INPUTS, HIDDEN = 32, 50, 8, 64
+LAYERS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
+
+
+def best_time(fn, repeats: int) -> float:
+    """Best of ``repeats`` runs in milliseconds (the minimum is the least noisy estimate)."""
+    fn()                                        # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * min(times)
+
+
+def numpy_step(layer, X, dY):
+    def run():
+        layer.zero_grad()
+        _, cache = layer.forward(X)
+        layer.backward(dY, cache)
+    return run
+
+
+def torch_step(name: str, X: np.ndarray, dY: np.ndarray, dtype):
+    import torch
+    layer = getattr(torch.nn, name)(INPUTS, HIDDEN, batch_first=True).to(dtype)
+    Xt = torch.tensor(X, dtype=dtype, requires_grad=True)
+    dYt = torch.tensor(dY, dtype=dtype)
+
+    def run():
+        layer.zero_grad()
+        Xt.grad = None
+        out, _ = layer(Xt)
+        out.backward(dYt)
+    return run
+
+
+def peak_memory_mib(name: str, length: int) -> float:
+    rng = np.random.default_rng(0)
+    layer = LAYERS[name](INPUTS, HIDDEN, rng)
+    X = rng.normal(size=(BATCH, length, INPUTS))
+    dY = rng.normal(size=(BATCH, length, HIDDEN))
+    tracemalloc.start()
+    numpy_step(layer, X, dY)()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    try:
+        import torch
+        torch.set_num_threads(1)
+        have_torch = True
+    except ImportError:
+        have_torch = False
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(BATCH, LENGTH, INPUTS))
+    dY = rng.normal(size=(BATCH, LENGTH, HIDDEN))
+    print(f"forward + backward, batch {BATCH}, length {LENGTH}, input {INPUTS}, hidden {HIDDEN}; "
+          f"best of {args.repeats} (ms)")
+    header = f"{'layer':<6}{'numpy f64':>11}"
+    if have_torch:
+        header += f"{'torch f32':>11}{'ratio':>8}{'torch f64':>11}{'ratio':>8}"
+    print(header)
+    for name, cls in LAYERS.items():
+        ours = best_time(numpy_step(cls(INPUTS, HIDDEN, rng), X, dY), args.repeats)
+        row = f"{name:<6}{ours:>11.2f}"
+        if have_torch:
+            for dtype in (torch.float32, torch.float64):
+                theirs = best_time(torch_step(name, X, dY, dtype), args.repeats)
+                row += f"{theirs:>11.2f}{ours / theirs:>7.2f}x"
+        print(row)
+    if have_torch:
+        print("(torch limited to 1 thread, like numpy's matmuls on these small matrices)")
+
+    print(f"\npeak memory of the numpy forward + backward (tracemalloc, MiB), batch {BATCH}, hidden {HIDDEN}")
+    print(f"{'layer':<6}{'T = 50':>9}{'T = 500':>10}{'ratio':>8}")
+    for name in LAYERS:
+        small, large = peak_memory_mib(name, 50), peak_memory_mib(name, 500)
+        print(f"{name:<6}{small:>9.2f}{large:>10.2f}{large / small:>7.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,385 @@
+"""The four ways of wiring a recurrent layer (syllabus 2.4.1) and a small training loop for them.
+
+* :class:`SequenceToSequence` - a readout at every step (forecast the next value at each step).
+* :class:`SequenceToVector` - keep only the last step's output (classify a whole sequence).
+* :class:`VectorToSequence` - one vector in, a sequence out: the vector is fed at every step
+  (``mode="repeat"``) or becomes the initial state (``mode="initial_state"``).
+* :class:`EncoderDecoder` - an encoder reads the source sequence into its final state, a decoder starts
+  from that state and writes the target sequence (toy translation: reverse a token sequence).
+
+The readout is a :class:`~lessons_lib.layers.Dense` layer shared by all steps (applied to the states
+reshaped to ``(B * T, H)``). :func:`train_sequence_model` trains any of them with Adam, optional
+gradient clipping, and reports a divergence (non-finite or exploding loss or gradient norm) with the
+step at which it happened instead of carrying on with NaN. Each ``*_demo`` function trains one wiring on
+its task in a few seconds and states the loss it reaches (:data:`DEMO_TARGETS`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validation import as_float_array, check_choice, check_positive, check_positive_int, check_rng
+from .gru import GRU
+from .layers import Dense
+from .losses import CrossEntropyLoss, MSELoss, get_loss
+from .lstm import LSTM
+from .module import Module
+from .optimizers import Adam, clip_grad_norm
+from .rnn import RNN
+from .sequences import (
+    frequency_classification_task,
+    next_step_windows,
+    one_hot,
+    reverse_task,
+    sine_generation_task,
+    standardize,
+    synthetic_series,
+)
+
+__all__ = ["CELLS", "make_recurrent", "SequenceToSequence", "SequenceToVector", "VectorToSequence",
+           "EncoderDecoder", "History", "train_sequence_model", "forecasting_demo", "classification_demo",
+           "generation_demo", "reversal_demo", "DEMO_TARGETS"]
+
+CELLS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
+
+
+def make_recurrent(cell: str, input_size: int, hidden_size: int, rng, **kwargs) -> Module:
+    """``RNN``, ``LSTM`` or ``GRU`` by name (``"rnn"``, ``"lstm"``, ``"gru"``)."""
+    cell = check_choice(str(cell).lower(), "cell", CELLS)
+    return CELLS[cell](input_size, hidden_size, rng, **kwargs)
+
+
+def _readout(dense: Dense, Y: np.ndarray):
+    """Apply one Dense layer to every step: (B, T, H) -> (B, T, K)."""
+    B, T, H = Y.shape
+    out, cache = dense.forward(Y.reshape(B * T, H))
+    return out.reshape(B, T, -1), cache
+
+
+def _readout_backward(dense: Dense, dout: np.ndarray, cache) -> np.ndarray:
+    B, T, K = dout.shape
+    return dense.backward(dout.reshape(B * T, K), cache).reshape(B, T, -1)
+
+
+def _zeros_like_state(state):
+    return tuple(np.zeros_like(s) for s in state) if isinstance(state, tuple) else np.zeros_like(state)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The four wirings
+# ---------------------------------------------------------------------------------------------------
+class SequenceToSequence(Module):
+    """``(B, T, D) -> (B, T, K)``: the recurrent layer's state at each step goes through a Dense readout."""
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, rng, cell: str = "gru", **cell_kw):
+        rng = check_rng(rng)
+        self.recurrent = make_recurrent(cell, input_size, hidden_size, rng, **cell_kw)
+        self.readout = Dense(hidden_size, output_size, rng)
+
+    def forward(self, X, state0=None):
+        Y, rcache = self.recurrent.forward(X, state0)
+        out, dcache = _readout(self.readout, Y)
+        return out, (rcache, dcache)
+
+    def backward(self, dout, cache):
+        rcache, dcache = cache
+        dY = _readout_backward(self.readout, as_float_array(dout, "dout", ndim=3, finite=False), dcache)
+        dX, _ = self.recurrent.backward(dY, rcache)
+        return dX
+
+
+class SequenceToVector(Module):
+    """``(B, T, D) -> (B, K)``: only the last step's state is read out; the other outputs are ignored, so
+    BPTT starts from a single step (zeros everywhere else in the upstream gradient)."""
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, rng, cell: str = "gru", **cell_kw):
+        rng = check_rng(rng)
+        self.recurrent = make_recurrent(cell, input_size, hidden_size, rng, **cell_kw)
+        self.readout = Dense(hidden_size, output_size, rng)
+
+    def forward(self, X, state0=None):
+        Y, rcache = self.recurrent.forward(X, state0)
+        out, dcache = self.readout.forward(Y[:, -1])
+        return out, (rcache, dcache)
+
+    def backward(self, dout, cache):
+        rcache, dcache = cache
+        dY = np.zeros(rcache["states"].shape)
+        dY[:, -1] = self.readout.backward(as_float_array(dout, "dout", ndim=2, finite=False), dcache)
+        dX, _ = self.recurrent.backward(dY, rcache)
+        return dX
+
+
+class VectorToSequence(Module):
+    """``(B, D) -> (B, seq_len, K)``: generate a sequence from one vector.
+
+    ``mode="repeat"``: the vector is the input at every step. ``mode="initial_state"``: a Dense layer maps
+    the vector to the initial state ``h0`` (for an LSTM, ``h0`` and ``c0`` from one Dense of width 2H) and
+    the layer then runs on a constant zero input of one feature.
+    """
+
+    MODES = ("repeat", "initial_state")
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int, seq_len: int, rng,
+                 cell: str = "gru", mode: str = "repeat", **cell_kw):
+        rng = check_rng(rng)
+        self.mode = check_choice(mode, "mode", self.MODES)
+        self.seq_len = check_positive_int(seq_len, "seq_len")
+        self.input_size = check_positive_int(input_size, "input_size")
+        self.hidden_size = check_positive_int(hidden_size, "hidden_size")
+        rec_in = input_size if mode == "repeat" else 1
+        self.recurrent = make_recurrent(cell, rec_in, hidden_size, rng, **cell_kw)
+        self.readout = Dense(hidden_size, output_size, rng)
+        if mode == "initial_state":
+            width = 2 * hidden_size if isinstance(self.recurrent, LSTM) else hidden_size
+            self.to_state = Dense(input_size, width, rng)
+
+    def forward(self, V):
+        V = as_float_array(V, "V", ndim=2)
+        if V.shape[1] != self.input_size:
+            raise ValueError(f"V must have shape (batch, {self.input_size}), got {V.shape}")
+        B = V.shape[0]
+        scache = None
+        if self.mode == "repeat":
+            X = np.repeat(V[:, None, :], self.seq_len, axis=1)
+            state0 = None
+        else:
+            X = np.zeros((B, self.seq_len, 1))
+            s, scache = self.to_state.forward(V)
+            H = self.hidden_size
+            state0 = (s[:, :H], s[:, H:]) if isinstance(self.recurrent, LSTM) else s
+        Y, rcache = self.recurrent.forward(X, state0)
+        out, dcache = _readout(self.readout, Y)
+        return out, (rcache, dcache, scache)
+
+    def backward(self, dout, cache):
+        rcache, dcache, scache = cache
+        dY = _readout_backward(self.readout, as_float_array(dout, "dout", ndim=3, finite=False), dcache)
+        dX, dstate0 = self.recurrent.backward(dY, rcache)
+        if self.mode == "repeat":
+            return dX.sum(axis=1)               # the same vector was used at every step
+        ds = np.concatenate(dstate0, axis=1) if isinstance(dstate0, tuple) else dstate0
+        return self.to_state.backward(ds, scache)
+
+
+class EncoderDecoder(Module):
+    """Token sequence in, token sequence out, through the encoder's final state.
+
+    Tokens are integers in ``[0, vocab_size)``, fed as one-hot vectors. The decoder is trained with
+    *teacher forcing*: its input at step t is the correct token of step t - 1 (a start symbol, index
+    ``vocab_size``, at step 0); :meth:`generate` instead feeds back its own greedy predictions.
+    """
+
+    def __init__(self, vocab_size: int, hidden_size: int, rng, cell: str = "gru", **cell_kw):
+        rng = check_rng(rng)
+        self.vocab_size = V = check_positive_int(vocab_size, "vocab_size", minimum=2)
+        self.encoder = make_recurrent(cell, V, hidden_size, rng, **cell_kw)
+        self.decoder = make_recurrent(cell, V + 1, hidden_size, rng, **cell_kw)
+        self.readout = Dense(hidden_size, V, rng)
+
+    def _decoder_inputs(self, target: np.ndarray) -> np.ndarray:
+        start = np.full((target.shape[0], 1), self.vocab_size)
+        return one_hot(np.concatenate([start, target[:, :-1]], axis=1), self.vocab_size + 1)
+
+    def forward(self, source, target):
+        """Teacher-forced logits ``(B, T_target, vocab_size)``."""
+        source, target = np.asarray(source), np.asarray(target)
+        if source.ndim != 2 or target.ndim != 2 or source.shape[0] != target.shape[0]:
+            raise ValueError(f"source and target must be 2-D token arrays with the same batch size, got "
+                             f"shapes {source.shape} and {target.shape}")
+        _, ecache = self.encoder.forward(one_hot(source, self.vocab_size))
+        Y, dec_cache = self.decoder.forward(self._decoder_inputs(target), ecache["final_state"])
+        logits, rcache = _readout(self.readout, Y)
+        return logits, (ecache, dec_cache, rcache)
+
+    def backward(self, dlogits, cache):
+        ecache, dec_cache, rcache = cache
+        dY = _readout_backward(self.readout, as_float_array(dlogits, "dlogits", ndim=3, finite=False), rcache)
+        _, dstate = self.decoder.backward(dY, dec_cache)
+        # The encoder's outputs are unused: its only gradient arrives at its final state.
+        self.encoder.backward(np.zeros(ecache["states"].shape), ecache, dstate)
+        return None                              # tokens have no gradient
+
+    def generate(self, source, length: int) -> np.ndarray:
+        """Greedy decoding: ``(B, length)`` tokens, each step fed the previous prediction."""
+        length = check_positive_int(length, "length")
+        source = np.asarray(source)
+        _, ecache = self.encoder.forward(one_hot(source, self.vocab_size))
+        state = ecache["final_state"]
+        token = np.full(source.shape[0], self.vocab_size)
+        out = np.empty((source.shape[0], length), dtype=np.int64)
+        for t in range(length):
+            Y, c = self.decoder.forward(one_hot(token, self.vocab_size + 1)[:, None, :], state)
+            state = c["final_state"]
+            token = out[:, t] = np.argmax(self.readout.forward(Y[:, 0])[0], axis=1)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Training with divergence reporting
+# ---------------------------------------------------------------------------------------------------
+@dataclass
+class History:
+    """What happened during :func:`train_sequence_model`, one entry per optimisation step.
+
+    ``grad_norms`` are the global gradient norms *before* clipping. If training stopped early,
+    ``diverged_at`` is the (0-based) step index and ``reason`` says why.
+    """
+
+    losses: list[float] = field(default_factory=list)
+    grad_norms: list[float] = field(default_factory=list)
+    epoch_losses: list[float] = field(default_factory=list)
+    diverged_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def final_loss(self) -> float:
+        return self.epoch_losses[-1] if self.epoch_losses else float("nan")
+
+
+def _loss_and_gradient(loss, out: np.ndarray, target: np.ndarray):
+    """Mean loss over every (sequence, step) and its gradient shaped like ``out``."""
+    if isinstance(loss, CrossEntropyLoss):
+        value, cache = loss.forward(out.reshape(-1, out.shape[-1]), np.asarray(target).reshape(-1))
+    else:
+        value, cache = loss.forward(out, target)
+    return value, np.asarray(loss.backward(cache)).reshape(out.shape)
+
+
+def _global_norm(params) -> float:
+    return math.sqrt(sum(float(np.sum(p.grad * p.grad)) for p in params))
+
+
+def train_sequence_model(model: Module, inputs, targets, loss="mse", *, rng, epochs: int = 10,
+                         batch_size: int = 32, lr: float = 1e-2, clip: float | None = None,
+                         explode_threshold: float = 1e6, optimizer=None) -> History:
+    """Mini-batch training of a wiring with Adam (or ``optimizer``), shuffling with ``rng``.
+
+    Parameters
+    ----------
+    model : a wiring whose ``forward(*inputs)`` returns ``(out, cache)``
+    inputs : array or tuple of arrays
+        Passed positionally to ``forward`` after slicing the batch (a tuple for ``EncoderDecoder``,
+        whose inputs are ``(source, target)``).
+    targets : array
+        Targets of the same leading size; class indices for ``"cross_entropy"``.
+    clip : float, optional
+        Clip the global gradient norm to this value (:func:`~lessons_lib.optimizers.clip_grad_norm`).
+    explode_threshold : float
+        Training stops, and :class:`History` says at which step, as soon as the loss or the gradient norm
+        is not finite or the gradient norm exceeds this value (an exploding gradient). Arithmetic overflow
+        anywhere in the step is caught and reported the same way.
+    """
+    rng = check_rng(rng)
+    loss = get_loss(loss)
+    inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+    targets = np.asarray(targets)
+    n = targets.shape[0]
+    for i, arr in enumerate(inputs):
+        if np.asarray(arr).shape[0] != n:
+            raise ValueError(f"inputs[{i}] must have {n} examples like targets, got {np.asarray(arr).shape[0]}")
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    explode_threshold = check_positive(explode_threshold, "explode_threshold")
+    if clip is not None:
+        clip = check_positive(clip, "clip")
+    params = model.parameters()
+    opt = optimizer if optimizer is not None else Adam(params, lr=lr)
+    history = History()
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        total, count = 0.0, 0
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            batch = tuple(np.asarray(a)[idx] for a in inputs)
+            model.zero_grad()
+            # Overflow is turned into an exception here (not a warning) so a diverging run is reported
+            # with its step number instead of spreading NaN through the parameters.
+            try:
+                with np.errstate(over="raise", invalid="raise", divide="raise"):
+                    out, cache = model.forward(*batch)
+                    value, dout = _loss_and_gradient(loss, out, targets[idx])
+                    if math.isfinite(value):
+                        model.backward(dout, cache)
+                        norm = _global_norm(params)
+            except FloatingPointError as exc:
+                history.diverged_at, history.reason = step, f"numerical overflow ({exc})"
+                return history
+            history.losses.append(value)
+            if not math.isfinite(value):
+                history.diverged_at, history.reason = step, f"loss became {value}"
+                return history
+            history.grad_norms.append(norm)
+            if not math.isfinite(norm) or norm > explode_threshold:
+                history.diverged_at = step
+                history.reason = f"gradient norm {norm:.3g} exceeded explode_threshold={explode_threshold:g}"
+                return history
+            if clip is not None:
+                clip_grad_norm(params, clip)
+            opt.step()
+            total += value * len(idx)
+            count += len(idx)
+            step += 1
+        history.epoch_losses.append(total / count)
+    return history
+
+
+# ---------------------------------------------------------------------------------------------------
+# One small task per wiring; each trains in a few seconds to the loss stated in DEMO_TARGETS
+# ---------------------------------------------------------------------------------------------------
+DEMO_TARGETS = {
+    "forecast": 0.06,        # MSE of the next-step forecast on a standardised series (variance 1)
+    "classify": 0.15,        # cross-entropy of slow-vs-fast sine classification (chance: 0.69)
+    "generate": 0.01,        # MSE of generated sines (the targets' variance is about 0.3)
+    "reverse": 0.15,         # per-token cross-entropy of sequence reversal (chance: log 5 = 1.61)
+}
+
+
+def forecasting_demo(rng=0, cell: str = "gru", epochs: int = 20):
+    """Sequence-to-sequence: predict the next value of a noisy seasonal series at every step.
+
+    Returns ``(model, history, (X, Y))``; the final epoch's MSE is below ``DEMO_TARGETS["forecast"]``.
+    """
+    rng = check_rng(rng)
+    series, _, _ = standardize(synthetic_series(600, rng, trend=0.002, period=16, noise=0.1))
+    X, Y = next_step_windows(series, 24)
+    model = SequenceToSequence(1, 16, 1, rng, cell=cell)
+    history = train_sequence_model(model, X, Y, MSELoss(), rng=rng, epochs=epochs, batch_size=32, lr=0.01)
+    return model, history, (X, Y)
+
+
+def classification_demo(rng=0, cell: str = "gru", epochs: int = 10):
+    """Sequence-to-vector: classify noisy sine waves as slow or fast from the last state only."""
+    rng = check_rng(rng)
+    X, labels = frequency_classification_task(512, 30, rng)
+    model = SequenceToVector(1, 16, 2, rng, cell=cell)
+    history = train_sequence_model(model, X, labels, CrossEntropyLoss(), rng=rng, epochs=epochs,
+                                   batch_size=32, lr=0.01)
+    return model, history, (X, labels)
+
+
+def generation_demo(rng=0, cell: str = "gru", epochs: int = 20, mode: str = "repeat"):
+    """Vector-to-sequence: turn ``(amplitude, frequency)`` into the sine wave it describes."""
+    rng = check_rng(rng)
+    V, Y = sine_generation_task(512, 20, rng)
+    model = VectorToSequence(2, 24, 1, 20, rng, cell=cell, mode=mode)
+    history = train_sequence_model(model, V, Y, MSELoss(), rng=rng, epochs=epochs, batch_size=32, lr=0.01)
+    return model, history, (V, Y)
+
+
+def reversal_demo(rng=0, cell: str = "gru", epochs: int = 15, length: int = 4, vocab_size: int = 5):
+    """Encoder-decoder: read tokens, write them back in reverse order (teacher forcing)."""
+    rng = check_rng(rng)
+    source, target = reverse_task(1024, length, vocab_size, rng)
+    model = EncoderDecoder(vocab_size, 32, rng, cell=cell)
+    history = train_sequence_model(model, (source, target), target, CrossEntropyLoss(), rng=rng,
+                                   epochs=epochs, batch_size=32, lr=0.01)
+    return model, history, (source, target)

@@ -31,15 +31,21 @@ BATCH, LENGTH, INPUTS, HIDDEN = 32, 50, 8, 64
 LAYERS = {"RNN": RNN, "LSTM": LSTM, "GRU": GRU}
 
 
-def best_time(fn, repeats: int) -> float:
-    """Best of ``repeats`` runs in milliseconds (the minimum is the least noisy estimate)."""
-    fn()                                        # warm-up
-    times = []
+def best_times(fns: dict, repeats: int) -> dict:
+    """Best of ``repeats`` runs of each function, in milliseconds.
+
+    The functions are run in turn within each repeat, so a load spike from another process slows all of
+    them alike instead of skewing one ratio; the minimum is the least noisy estimate.
+    """
+    for fn in fns.values():
+        fn()                                    # warm-up
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1e3 * min(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return {name: 1e3 * t for name, t in best.items()}
 
 
 def numpy_step(layer, X, dY):
@@ -97,12 +103,15 @@ def main() -> None:
         header += f"{'torch f32':>11}{'ratio':>8}{'torch f64':>11}{'ratio':>8}"
     print(header)
     for name, cls in LAYERS.items():
-        ours = best_time(numpy_step(cls(INPUTS, HIDDEN, rng), X, dY), args.repeats)
-        row = f"{name:<6}{ours:>11.2f}"
+        fns = {"numpy": numpy_step(cls(INPUTS, HIDDEN, rng), X, dY)}
         if have_torch:
-            for dtype in (torch.float32, torch.float64):
-                theirs = best_time(torch_step(name, X, dY, dtype), args.repeats)
-                row += f"{theirs:>11.2f}{ours / theirs:>7.2f}x"
+            fns["f32"] = torch_step(name, X, dY, torch.float32)
+            fns["f64"] = torch_step(name, X, dY, torch.float64)
+        ms = best_times(fns, args.repeats)
+        row = f"{name:<6}{ms['numpy']:>11.2f}"
+        if have_torch:
+            for key in ("f32", "f64"):
+                row += f"{ms[key]:>11.2f}{ms['numpy'] / ms[key]:>7.2f}x"
         print(row)
     if have_torch:
         print("(torch limited to 1 thread, like numpy's matmuls on these small matrices)")

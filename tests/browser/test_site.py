@@ -1,0 +1,138 @@
+"""The built site works offline in a real browser: figures load, math is typeset, widgets render, the
+console stays clean and no request leaves 127.0.0.1.
+
+Run after the site build (`bash scripts/test.sh` does): `.venv/bin/python -m pytest tests/browser`.
+Full-page screenshots land in _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+
+@dataclasses.dataclass(frozen=True)
+class Page:
+    path: str  # relative to the site's root
+    math: bool = False  # the page has formulas that MathJax must typeset
+    figures: int = 0  # at least this many numbered figure captions
+    lands_on: str | None = None  # where a redirect page ends up
+
+
+# One line per page; explorer notebooks add theirs here.
+PAGES = [
+    Page("index.html", lands_on="book/intro.html"),
+    Page("notebooks/2_1_logical_computations.html", math=True, figures=2),
+]
+
+# TeX that MathJax should have replaced: display dollars, \( \) \[ \] delimiters, \commands.
+RAW_TEX = re.compile(r"\$\$|\\[()\[\]]|\\[A-Za-z]+")
+
+WAIT_FOR_MATHJAX = """async () => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return false;
+  await MathJax.startup.promise;
+  return true;
+}"""
+
+WIDGETS_RENDERED = """() => Array.from(
+  document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')
+).every(s => s.previousElementSibling && s.previousElementSibling.classList.contains('widget-subarea')
+             && s.previousElementSibling.childElementCount > 0)"""
+
+BROKEN_IMAGES = """async () => {
+  const images = Array.from(document.images);
+  await Promise.all(images.map(i => i.complete ? null : new Promise(done => {
+    i.addEventListener('load', done); i.addEventListener('error', done);
+  })));
+  return images.filter(i => !(i.naturalWidth > 0)).map(i => i.currentSrc || i.src);
+}"""
+
+# Text a reader sees, leaving out code (where $ and backslashes are legitimate) and typeset math.
+VISIBLE_PROSE = """() => {
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (el && !el.closest(skip) && el.checkVisibility()) parts.push(n.nodeValue);
+  }
+  return parts.join(' ');
+}"""
+
+CAPTION_NUMBERS = """() => Array.from(document.querySelectorAll('figure')).map(f => {
+  const n = f.querySelector('figcaption .caption-number');
+  return n ? n.textContent.trim() : null;
+})"""
+
+
+def _screenshot_name(path: str) -> str:
+    return path.removesuffix(".html").replace("/", "__") + ".png"
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.path for p in PAGES])
+def test_page_renders_offline(spec, visit, screenshot_dir):
+    seen = visit(spec.path)
+    page = seen.page
+    if spec.lands_on:
+        page.wait_for_url(f"**/{spec.lands_on}")
+        page.wait_for_load_state("load")
+    problems = []
+
+    mathjax = page.evaluate(WAIT_FOR_MATHJAX)
+    has_widgets = page.locator('script[type="application/vnd.jupyter.widget-state+json"]').count() > 0
+    if has_widgets:
+        try:
+            page.wait_for_function(WIDGETS_RENDERED, timeout=15_000)
+        except Exception:  # noqa: BLE001 - reported below with the page's errors
+            problems.append("the widget views did not render")
+    page.screenshot(path=str(screenshot_dir / _screenshot_name(spec.path)), full_page=True)
+
+    if spec.math:
+        if not mathjax:
+            problems.append("MathJax did not load")
+        if page.locator("mjx-container").count() == 0:
+            problems.append("no typeset math (mjx-container) on the page")
+    for error in page.locator("mjx-merror").all():
+        problems.append(f"MathJax error: {error.get_attribute('data-mjx-error') or error.inner_text()}")
+    raw = sorted(set(RAW_TEX.findall(page.evaluate(VISIBLE_PROSE))))
+    if raw:
+        problems.append(f"raw TeX in the visible text: {raw}")
+
+    broken = page.evaluate(BROKEN_IMAGES)
+    if broken:
+        problems.append(f"images that did not load: {broken}")
+
+    if spec.figures:
+        numbers = page.evaluate(CAPTION_NUMBERS)
+        numbered = [n for n in numbers if n and re.search(r"\d", n)]
+        if len(numbered) < spec.figures:
+            problems.append(f"expected at least {spec.figures} numbered figure captions, found {numbers}")
+
+    if seen.outside:
+        problems.append("requests to hosts other than 127.0.0.1:\n    " + "\n    ".join(seen.outside))
+    if seen.failed:
+        problems.append("failed requests:\n    " + "\n    ".join(seen.failed))
+    if seen.console_errors:
+        problems.append("console errors:\n    " + "\n    ".join(seen.console_errors))
+    if seen.page_errors:
+        problems.append("uncaught page errors:\n    " + "\n    ".join(seen.page_errors))
+    assert not problems, f"{spec.path}:\n  " + "\n  ".join(problems)
+
+
+def test_move_range_helper_reports_whether_the_image_followed(chromium, move_range_and_compare_image):
+    page = chromium.new_page()
+    try:
+        page.set_content(
+            """<input id="live" type="range" min="0" max="3" value="0"
+                      oninput="document.getElementById('frame').src = 'data:image/svg+xml,' + this.value">
+               <input id="dead" type="range" min="0" max="3" value="0">
+               <img id="frame" src="data:image/svg+xml,0">"""
+        )
+        before, after = move_range_and_compare_image(page, "#live", "#frame", presses=2)
+        assert (before, after) == ("data:image/svg+xml,0", "data:image/svg+xml,2")
+        before, after = move_range_and_compare_image(page, "#dead", "#frame", timeout=300)
+        assert before == after == "data:image/svg+xml,2"
+    finally:
+        page.close()

@@ -1,0 +1,87 @@
+"""Section 2.3.2 — the vanishing/exploding-gradient explorer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plots.style import OKABE_ITO
+from ..views.gradients import ACTIVATIONS, INITIALIZERS, N_BINS, gradient_flow_view
+from .base import Choice, Explorer, Slider, Toggle
+
+#: The comparisons of Glorot & Bengio (2010), and the cures that came after: the static site's frames.
+SCENARIOS = (
+    ("sigmoid, standard init", dict(activation="sigmoid", init="pytorch_default", batch_norm=False)),
+    ("sigmoid, Glorot init", dict(activation="sigmoid", init="glorot_uniform", batch_norm=False)),
+    ("tanh, N(0, 1) init", dict(activation="tanh", init="normal", batch_norm=False)),
+    ("tanh, standard init", dict(activation="tanh", init="pytorch_default", batch_norm=False)),
+    ("tanh, Glorot init", dict(activation="tanh", init="glorot_uniform", batch_norm=False)),
+    ("ReLU, standard init", dict(activation="relu", init="pytorch_default", batch_norm=False)),
+    ("ReLU, Glorot init", dict(activation="relu", init="glorot_uniform", batch_norm=False)),
+    ("ReLU, He init", dict(activation="relu", init="he_uniform", batch_norm=False)),
+    ("sigmoid, standard init + batch norm", dict(activation="sigmoid", init="pytorch_default", batch_norm=True)),
+    ("ReLU, standard init + batch norm", dict(activation="relu", init="pytorch_default", batch_norm=True)),
+)
+
+
+class GradientExplorer(Explorer):
+    """Per-layer activations and back-propagated gradients of a deep MLP at initialisation."""
+
+    title = "Vanishing and exploding gradients"
+    controls = {
+        "activation": Choice("activation", ACTIVATIONS, "tanh"),
+        "init": Choice("initializer", INITIALIZERS, "pytorch_default"),
+        "batch_norm": Toggle("batch normalization", False),
+        "dropout": Slider("dropout rate", 0.0, 0.9, 0.0, step=0.05),
+        "depth": Slider("hidden layers", 2, 50, 10, integer=True, continuous=False),
+        "width": Slider("units per layer", 16, 256, 128, step=16, integer=True, continuous=False),
+    }
+    figsize = (12.0, 3.9)
+
+    def static_sweep(self):
+        return "scenario", [(label, values) for label, values in SCENARIOS]
+
+    def compute(self, activation, init, batch_norm, dropout, depth, width):
+        return gradient_flow_view(activation, init, depth, width, batch_norm, dropout)
+
+    def build(self, fig):
+        self.ax_a, self.ax_g, self.ax_s = fig.subplots(1, 3)
+        self.heat = self.ax_a.imshow(np.zeros((2, N_BINS)), aspect="auto", origin="lower", cmap="viridis",
+                                     vmin=0.0, vmax=0.3, interpolation="nearest")
+        fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9)
+        self.ax_a.set(xlabel="activation value (outside → edge bins)", ylabel="hidden layer (1 = input side)",
+                      title="Activations, layer by layer")
+        (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
+                                        label="RMS of ∂L/∂a")
+        self.g_level = self.ax_g.axhline(1.0, color=OKABE_ITO["black"], ls=":", lw=1, label="last layer's level")
+        self.ax_g.set(yscale="log", xlabel="hidden layer (1 = input side)", ylabel="gradient size (log scale)",
+                      title="Back-propagated gradients")
+        self.ax_g.legend(fontsize=8, loc="best")
+        (self.s_line,) = self.ax_s.plot([], [], color=OKABE_ITO["vermillion"], marker="o", ms=3, lw=1.8,
+                                        label="|φ′(z)| < 0.01")
+        self.ax_s.set(ylim=(-0.03, 1.03), xlabel="hidden layer (1 = input side)", ylabel="fraction saturated",
+                      title="Saturated units")
+        self.ax_s.legend(fontsize=8, loc="upper right")
+        self.suptitle = fig.suptitle("", fontsize=11)
+
+    def draw(self, view):
+        layers = np.arange(1, len(view.gradient_rms) + 1)
+        bins = view.stats.activation_bins
+        self.heat.set_data(view.activation_density)
+        self.heat.set_extent((bins[0], bins[-1], 0.5, len(layers) + 0.5))
+        self.heat.set_clim(0.0, max(float(view.activation_density.max()), 1e-3))
+        rms = np.where(view.gradient_rms > 0, view.gradient_rms, np.nan)
+        self.g_line.set_data(layers, rms)
+        finite = rms[np.isfinite(rms)]
+        if finite.size:
+            lo, hi = float(finite.min()), float(finite.max())
+            self.ax_g.set_ylim(lo / 3, hi * 3)
+            self.g_level.set_ydata([finite[-1]] * 2)
+        self.g_level.set_visible(bool(finite.size))
+        for ax in (self.ax_g, self.ax_s):
+            ax.set_xlim(0.5, len(layers) + 0.5)
+        self.s_line.set_data(layers, view.stats.saturated_fraction)
+        bn = (" + batch norm" if view.batch_norm else "") + (f" + dropout {view.dropout:.2g}" if view.dropout else "")
+        self.suptitle.set_text(f"{view.activation}, {view.init} init{bn}: {view.message}")
+        self.show_message("Overflow: activations or gradients became infinite.\n"
+                          "Try a smaller initialisation or batch normalization."
+                          if view.message.startswith("overflow") else None)

@@ -1,0 +1,108 @@
+"""Section 2.3.5 — the learning-rate explorer: range test, training curves, and an optimizer race."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plots.style import CYCLE, OKABE_ITO
+from ..views.learning_rate import (
+    OPTIMIZER_CHOICES,
+    RACE_OPTIMIZERS,
+    SURFACES,
+    race_view,
+    range_test_view,
+    training_view,
+)
+from .base import Choice, Explorer, Slider
+
+
+class LearningRateExplorer(Explorer):
+    """Find a learning rate with the range test, train with it, and race optimizers on a 2-D surface."""
+
+    title = "Learning rate and optimizer"
+    controls = {
+        "optimizer": Choice("optimizer", tuple(OPTIMIZER_CHOICES), "Adam"),
+        # Each change retrains a network, so the sliders update when released.
+        "lr": Slider("learning rate", 1e-5, 10.0, 1e-2, log=True, continuous=False),
+        "epochs": Slider("epochs", 5, 60, 20, integer=True, continuous=False),
+        "surface": Choice("race surface", tuple(SURFACES), "ravine"),
+    }
+    static_control = "lr"
+    static_frames = 13
+    figsize = (12.0, 3.8)
+
+    def compute(self, optimizer, lr, epochs, surface):
+        return (range_test_view(optimizer), training_view(optimizer, lr, epochs),
+                race_view(surface, lr))
+
+    def build(self, fig):
+        self.ax_r, self.ax_t, self.ax_c = fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
+        (self.r_line,) = self.ax_r.plot([], [], color=OKABE_ITO["blue"], lw=2, label="smoothed loss")
+        self.r_suggest = self.ax_r.axvline(1e-3, color=OKABE_ITO["green"], ls="--", lw=1.5, label="suggested")
+        self.r_chosen = self.ax_r.axvline(1e-2, color=OKABE_ITO["vermillion"], lw=1.5, label="your choice")
+        self.ax_r.set(xscale="log", xlim=(1e-5, 10.0), xlabel="learning rate (log scale)", ylabel="training loss")
+        self.r_legend = self.ax_r.legend(fontsize=8, loc="upper left")
+        (self.t_train,) = self.ax_t.plot([], [], color=OKABE_ITO["blue"], lw=2, marker=".", label="training")
+        (self.t_val,) = self.ax_t.plot([], [], color=OKABE_ITO["orange"], lw=2, marker=".", label="validation")
+        self.t_start = self.ax_t.axhline(0.7, color=OKABE_ITO["black"], ls=":", lw=1, label="untrained")
+        self.ax_t.set(xlabel="epoch", ylabel="cross-entropy loss")
+        self.ax_t.legend(fontsize=8, loc="upper right")
+        self.c_paths = []
+        for name, color in zip(RACE_OPTIMIZERS, CYCLE):
+            (line,) = self.ax_c.plot([], [], color=color, lw=1.8, marker=".", ms=3, label=name)
+            self.c_paths.append(line)
+        (self.c_start,) = self.ax_c.plot([], [], "o", color=OKABE_ITO["black"], ms=6, zorder=5)
+        (self.c_min,) = self.ax_c.plot([], [], "*", color=OKABE_ITO["black"], ms=12, zorder=5)
+        self.c_legend = self.ax_c.legend(fontsize=7, loc="lower right", title="final loss", title_fontsize=7)
+        self.ax_c.set(xlabel="θ₁", ylabel="θ₂")
+        self._contour_surface = None
+        self._contour = None
+
+    def draw(self, view):
+        rt, tr, race = view
+        lr = self.values["lr"]
+        finite = np.isfinite(rt.smoothed)
+        self.r_line.set_data(rt.lrs[finite], rt.smoothed[finite])
+        self.r_suggest.set_xdata([rt.suggested_lr] * 2)
+        self.r_chosen.set_xdata([lr] * 2)
+        self.r_legend.get_texts()[1].set_text(f"suggested: {rt.suggested_lr:.1e}")
+        self.r_legend.get_texts()[2].set_text(f"your choice: {lr:.1e}")
+        s = rt.smoothed[finite]
+        self.ax_r.set_ylim(0.9 * s.min(), min(s.max(), 3 * s[0]) * 1.05)
+        self.ax_r.set_title(f"Range test ({self.values['optimizer']})", fontsize=10)
+
+        self.t_train.set_data(tr.epochs, tr.train_loss)
+        self.t_val.set_data(tr.epochs, tr.val_loss)
+        self.ax_t.set_xlim(0.5, self.values["epochs"] + 0.5)
+        losses = np.concatenate([tr.train_loss, tr.val_loss])
+        losses = losses[np.isfinite(losses)]
+        top = min(float(losses.max()), 10.0) if losses.size else 1.0
+        self.ax_t.set_ylim(0, max(top * 1.1, 0.1))
+        acc = f", val. accuracy {tr.val_accuracy[-1]:.0%}" if len(tr.val_accuracy) else ""
+        self.ax_t.set_title(f"Training at lr = {lr:.1e}{acc}", fontsize=10)
+        self.t_start.set_ydata([tr.initial_loss] * 2)
+        self.show_message(_wrap(f"Training diverged: {tr.message}") if tr.diverged else None)
+
+        if self._contour_surface != race.surface.name:
+            # The only artist rebuilt: contour sets are not updatable, and change only with the surface.
+            if self._contour is not None:
+                self._contour.remove()
+            levels = np.geomspace(max(race.grid_z.min(), 1e-3), race.grid_z.max(), 14)
+            self._contour = self.ax_c.contour(race.grid_x, race.grid_y, race.grid_z, levels=levels,
+                                              colors="0.75", linewidths=0.7)
+            self.ax_c.set_xlim(*race.surface.xlim)
+            self.ax_c.set_ylim(*race.surface.ylim)
+            self.c_start.set_data([race.surface.start[0]], [race.surface.start[1]])
+            self.c_min.set_data([race.surface.minimum[0]], [race.surface.minimum[1]])
+            self._contour_surface = race.surface.name
+        for line, text, path in zip(self.c_paths, self.c_legend.get_texts(), race.paths):
+            line.set_data(path.points[:, 0], path.points[:, 1])
+            status = f"diverged at step {path.diverged_at}" if path.diverged_at else f"{path.final_loss:.3g}"
+            text.set_text(f"{path.optimizer}: {status}")
+        self.ax_c.set_title(f"Optimizer race, same lr, {race.surface.name}", fontsize=10)
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

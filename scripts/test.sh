@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the tests need into .venv, then run every check; exit non-zero if any check fails.
-# Stages: lint, unit tests, notebook regression (nbval, strict), site build (warnings as errors), browser.
+# Stages: lint, unit tests, notebook regression (nbval, strict), site build (warnings as errors), browser
+# (the built site in Chromium; skipped with a message when Chromium is missing, except under CI=true).
 EXTRA=test
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
@@ -9,17 +10,35 @@ total_start=$SECONDS
 timings=()
 stage() {
   local name=$1; shift
-  local start=$SECONDS
+  local start=$SECONDS code=0
   echo; echo "===== $name: $*"
-  if "$@"; then status=ok; else status=FAILED; failed+=("$name"); fi
+  "$@" || code=$?
+  # 77 means "skipped" (the automake convention): reported, but not a failure.
+  case $code in 0) status=ok ;; 77) status=SKIPPED ;; *) status=FAILED; failed+=("$name") ;; esac
   timings+=("$(printf '%-28s %-7s %4d s' "$name" "$status" $((SECONDS - start)))")
 }
 
 stage "lint (ruff)" ruff check lessons_lib tests benchmarks scripts
-stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider
+stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider --ignore=tests/browser
 stage "notebooks (nbval, strict)" python -m pytest --nbval notebooks -q -p no:cacheprovider \
   --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 stage "site build (jupyter-book)" python scripts/build_book.py
+
+# The built site in a real browser: Debian's Chromium driven by Playwright (tests/browser).
+browser_test() {
+  if [[ " ${failed[*]} " == *" site build (jupyter-book) "* ]]; then
+    echo "SKIPPED: the site build failed, so there is no site to open"; return 77
+  fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "chromium not found, and CI=true: the browser test must run in CI"; return 1
+    fi
+    echo "SKIPPED browser test: Chromium is not installed. Install it with: sudo apt-get install chromium"
+    return 77
+  fi
+  python -m pytest tests/browser -q -p no:cacheprovider
+}
+stage "browser (chromium)" browser_test
 
 echo; echo "===== summary"
 printf '%s\n' "${timings[@]}"

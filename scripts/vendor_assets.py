@@ -65,16 +65,36 @@ FILES = [
 # (see REQUIRE_CONFIG).
 WIDGET_FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 
-# Loaded between require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml). The widget modules
-# defined inside embed-amd.js locate their fonts from their require.js module URL (baseUrl + module name),
-# so baseUrl is set to this folder, whatever the page's depth; a widget module that is not bundled would be
-# looked up under it too, and fail locally instead of reaching a remote server.
+# Loaded between require.js and embed-amd.js (see nb_ipywidgets_js in _config.yml); our own code.
+# - The widget modules defined inside embed-amd.js inject stylesheets whose fonts are resolved against the
+#   module's require.js URL (baseUrl + module name). baseUrl is set to this folder, whatever the page's depth,
+#   and the one module with a deeper name is mapped next to the others, so that every font is found in
+#   ./@jupyter-widgets/. A widget module that is not bundled would be looked up here too, and fail locally
+#   instead of reaching a remote server.
+# - ipywidgets typesets LaTeX in descriptions and HTMLMath with MathJax 2's MathJax.Hub.Queue, which
+#   MathJax 3 does not have (the call throws); Hub.Queue is provided on top of MathJax 3's typesetPromise.
 REQUIRE_CONFIG = """\
-// Written by scripts/vendor_assets.py: resolve the widget manager's modules and fonts in this folder.
+// Written by scripts/vendor_assets.py: resolve the widget manager's modules and fonts in this folder,
+// and let the widgets typeset LaTeX with MathJax 3.
 (function () {
   var here = document.currentScript.src.replace(/[^/]*$/, "");
   window.__jupyter_widgets_assets_path__ = here + "@jupyter-widgets/";
-  window.requirejs.config({ baseUrl: here });
+  window.requirejs.config({
+    baseUrl: here,
+    paths: { "@jupyter-widgets/html-manager/dist": "@jupyter-widgets" },
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var mathjax = window.MathJax;
+    if (!mathjax || !mathjax.startup || mathjax.Hub) return;
+    mathjax.Hub = {
+      Queue: function (command) {
+        var element = command[2];
+        mathjax.startup.promise = mathjax.startup.promise.then(function () {
+          return mathjax.typesetPromise(element ? [element] : undefined);
+        }).catch(function (error) { console.error("MathJax typeset failed:", error); });
+      },
+    };
+  });
 })();
 """
 

@@ -93,6 +93,11 @@ class Visit:
     page_errors: list = dataclasses.field(default_factory=list)
 
 
+def _browser_probe(url: str) -> bool:
+    """The browser's own request for /favicon.ico (the site has none), which no page asks for."""
+    return urllib.parse.urlsplit(url).path == "/favicon.ico"
+
+
 def _is_local(url: str) -> bool:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme in ("data", "blob", "about"):
@@ -129,7 +134,7 @@ def visit(chromium, site_url):
                 record.outside.append(request.url)
 
         def on_response(response):
-            if response.status >= 400:
+            if response.status >= 400 and not _browser_probe(response.url):
                 record.failed.append(f"{response.status} {response.url}")
 
         def on_request_failed(request):
@@ -137,7 +142,7 @@ def visit(chromium, site_url):
                 record.failed.append(f"{request.failure} {request.url}")
 
         def on_console(message):
-            if message.type == "error":
+            if message.type == "error" and not _browser_probe(message.location.get("url", "")):
                 record.console_errors.append(f"{message.text} ({message.location.get('url')})")
 
         page.on("request", on_request)

@@ -185,6 +185,7 @@ class Explorer:
         self.set(**values)
         self.figure: Figure | None = None
         self._layout_frozen = False
+        self._static_version = 0
         # Live frames favour speed (PNG level 1 encodes ~10x faster); site frames favour size.
         self._compress_level = 1
         self.timing = Timing()
@@ -222,6 +223,8 @@ class Explorer:
                                              color="#D55E00", zorder=10,
                                              bbox=dict(facecolor="white", edgecolor="#D55E00", alpha=0.95))
             self._message.set_visible(False)
+            self._animated = _mark_animated(self.figure)
+            self._background, self._background_key = None, None
         return self.figure
 
     def show_message(self, text: str | None) -> None:
@@ -242,10 +245,35 @@ class Explorer:
             fig.canvas.draw()
             fig.set_layout_engine("none")
             self._layout_frozen = True
-        png = _png(fig, self._compress_level)
+        self._blit(fig)
+        png = _encode_png(fig, self._compress_level)
         t2 = time.perf_counter()
         self.timing.compute_s, self.timing.render_s = t1 - t0, t2 - t1
         return png
+
+    def _blit(self, fig: Figure) -> None:
+        """Redraw the figure, re-rendering the static parts only when they changed.
+
+        Data artists (lines, images, legends, titles, the message) are *animated*: left out of the
+        background and drawn on top of it each time. The background -- frames, ticks, tick labels, axis
+        labels, most of the text and so most of the cost -- depends only on the axes' limits and scales,
+        so it is re-rendered only when those change (matplotlib's blitting technique).
+        """
+        key = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in fig.axes) \
+            + (self._static_version,)
+        canvas = fig.canvas
+        if key != self._background_key:
+            canvas.draw()                      # draws everything that is not animated
+            self._background, self._background_key = canvas.copy_from_bbox(fig.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                (artist.axes or fig).draw_artist(artist)
+
+    def invalidate_background(self) -> None:
+        """Tell the explorer that a static artist changed (a new contour set, say)."""
+        self._static_version += 1
 
     def render_rebuilt(self) -> bytes:
         """The naive way, for the latency benchmark: a brand-new figure for every change."""
@@ -345,8 +373,23 @@ class Explorer:
         return bundle
 
 
-def _png(fig: Figure, compress_level: int) -> bytes:
-    fig.canvas.draw()
+def _mark_animated(fig: Figure) -> list:
+    """Mark the artists that change from frame to frame as animated; return them in drawing order."""
+    animated = []
+    for ax in fig.axes:
+        items = sorted([*ax.images, *ax.lines], key=lambda a: a.get_zorder())
+        legend = ax.get_legend()
+        items += ([legend] if legend is not None else []) + [ax.title]
+        animated += items
+    animated += sorted(fig.texts, key=lambda a: a.get_zorder())
+    if fig._suptitle is not None:
+        animated.append(fig._suptitle)
+    for artist in animated:
+        artist.set_animated(True)
+    return animated
+
+
+def _encode_png(fig: Figure, compress_level: int) -> bytes:
     width, height = fig.canvas.get_width_height()
     buf = io.BytesIO()
     Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(

@@ -95,6 +95,7 @@ class LearningRateExplorer(Explorer):
             self.c_start.set_data([race.surface.start[0]], [race.surface.start[1]])
             self.c_min.set_data([race.surface.minimum[0]], [race.surface.minimum[1]])
             self._contour_surface = race.surface.name
+            self.invalidate_background()
         for line, text, path in zip(self.c_paths, self.c_legend.get_texts(), race.paths):
             line.set_data(path.points[:, 0], path.points[:, 1])
             status = f"diverged at step {path.diverged_at}" if path.diverged_at else f"{path.final_loss:.3g}"

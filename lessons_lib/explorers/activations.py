@@ -53,7 +53,7 @@ class ActivationExplorer(Explorer):
         (self.s_fit,) = self.ax_s.plot([], [], color=OKABE_ITO["black"], lw=1, ls="--",
                                        label="one linear layer")
         (self.s_non,) = self.ax_s.plot([], [], color=OKABE_ITO["blue"], lw=2, label="with activation")
-        self.ax_s.set(xlabel="input x", ylabel="network output (scaled to ±1)")
+        self.ax_s.set(xlabel="input x", ylabel="output, rescaled to [−1, 1]")
         self.s_legend = self.ax_s.legend(loc="upper left", fontsize=8)
         for ax in (self.ax_f, self.ax_d):
             ax.axhline(0, color="0.8", lw=0.8, zorder=0)
@@ -81,16 +81,17 @@ class ActivationExplorer(Explorer):
         derivs = np.concatenate([c.derivative for c in act_view.curves])
         _limits(self.ax_f, z, values)
         _limits(self.ax_d, z, np.append(derivs, 0.0))
-        # Depth multiplies scales; only the shapes matter here, so each output is scaled to ±1.
-        lin_scale = max(float(np.max(np.abs(stack.linear))), 1e-12)
-        non_scale = max(float(np.max(np.abs(stack.nonlinear))), 1e-12)
-        self.s_lin.set_data(stack.x, stack.linear / lin_scale)
-        self.s_fit.set_data(stack.x, (stack.slope * stack.x + stack.intercept) / lin_scale)
-        self.s_non.set_data(stack.x, stack.nonlinear / non_scale)
+        # Depth multiplies scales and shifts; only the shapes matter here, so each output is mapped onto
+        # [-1, 1] by its own range (an affine map: a straight line stays straight).
+        lin_c, lin_h = _centre_halfrange(stack.linear)
+        non_c, non_h = _centre_halfrange(stack.nonlinear)
+        self.s_lin.set_data(stack.x, (stack.linear - lin_c) / lin_h)
+        self.s_fit.set_data(stack.x, (stack.slope * stack.x + stack.intercept - lin_c) / lin_h)
+        self.s_non.set_data(stack.x, (stack.nonlinear - non_c) / non_h)
         self.s_legend.get_texts()[2].set_text(f"with {act_view.curves[0].name}")
         depth = self.values["depth"]
-        self.ax_s.set_title(f"{depth} hidden layer{'s' if depth > 1 else ''}; without φ: "
-                            f"y = {stack.slope:.3g}x {stack.intercept:+.3g}", fontsize=9)
+        self.ax_s.set_title(f"{depth} layer{'s' if depth > 1 else ''}, no φ: y = {stack.slope:.3g}x "
+                            f"{stack.intercept:+.3g}", fontsize=9)
         self.ax_s.set_xlim(float(stack.x[0]), float(stack.x[-1]))
         self.ax_s.set_ylim(-1.1, 1.1)
         self.show_message(None)
@@ -102,3 +103,8 @@ def _limits(ax, x, y):
     pad = 0.08 * (hi - lo) if hi > lo else 0.5
     ax.set_xlim(float(x[0]), float(x[-1]))
     ax.set_ylim(lo - pad, hi + pad)
+
+
+def _centre_halfrange(y):
+    lo, hi = float(np.min(y)), float(np.max(y))
+    return (lo + hi) / 2, max((hi - lo) / 2, 1e-12)

@@ -74,7 +74,7 @@ class LearningRateExplorer(Explorer):
         self.t_train.set_data(tr.epochs, tr.train_loss)
         self.t_val.set_data(tr.epochs, tr.val_loss)
         self.ax_t.set_xlim(0.5, self.values["epochs"] + 0.5)
-        losses = np.concatenate([tr.train_loss, tr.val_loss])
+        losses = np.concatenate([tr.train_loss, tr.val_loss, [tr.initial_loss]])
         losses = losses[np.isfinite(losses)]
         top = min(float(losses.max()), 10.0) if losses.size else 1.0
         self.ax_t.set_ylim(0, max(top * 1.1, 0.1))

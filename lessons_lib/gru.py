@@ -35,7 +35,7 @@ import numpy as np
 
 from ._validation import check_choice, check_positive_int, check_rng
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, check_float_dtype
 from .rnn import check_sequence, check_state, check_upstream, uniform_init
 
 __all__ = ["GRU", "GRU_VARIANTS", "GATES"]
@@ -54,29 +54,33 @@ class GRU(Module):
         Initial weights and biases U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default.
     variant : {"reset_after", "reset_before"}
         Where the reset gate acts (see the module docstring).
+    dtype : np.float64 (default) or np.float32
+        Precision of the parameters and of every computation (see :class:`lessons_lib.rnn.RNN`).
     """
 
-    def __init__(self, input_size: int, hidden_size: int, rng, variant: str = "reset_after"):
+    def __init__(self, input_size: int, hidden_size: int, rng, variant: str = "reset_after",
+                 dtype=np.float64):
         self.variant = check_choice(variant, "variant", GRU_VARIANTS)
         rng = check_rng(rng)
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = H = check_positive_int(hidden_size, "hidden_size")
-        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, 3 * H)), "W_x")
-        self.W_h = Parameter(uniform_init(rng, H, (H, 3 * H)), "W_h")
-        self.b_x = Parameter(uniform_init(rng, H, (3 * H,)), "b_x")
-        self.b_h = Parameter(uniform_init(rng, H, (3 * H,)), "b_h")
+        self.dtype = dt = check_float_dtype(dtype)
+        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, 3 * H)), "W_x", dt)
+        self.W_h = Parameter(uniform_init(rng, H, (H, 3 * H)), "W_h", dt)
+        self.b_x = Parameter(uniform_init(rng, H, (3 * H,)), "b_x", dt)
+        self.b_h = Parameter(uniform_init(rng, H, (3 * H,)), "b_h", dt)
 
     def forward(self, X, h0=None):
         """Run the layer; returns ``Y`` (B, T, H) and a cache with ``states``, ``gates`` (dict of r, z, n
         per step, each (B, T, H)) and ``final_state``."""
-        X = check_sequence(X, self.input_size)
+        X = check_sequence(X, self.input_size, dtype=self.dtype)
         B, T, _ = X.shape
         H = self.hidden_size
-        h = check_state(h0, "h0", B, H)
+        h = check_state(h0, "h0", B, H, self.dtype)
         h0 = h
         # The r, z columns are halved so that sigmoid(a) = (1 + tanh(a/2)) / 2 is a single tanh call
         # (which, unlike np.exp(-a), cannot overflow); the candidate's columns are left as they are.
-        scale = np.ones(3 * H)
+        scale = np.ones(3 * H, dtype=self.dtype)
         scale[:2 * H] = 0.5
         W_h, b_h = self.W_h.value * scale, self.b_h.value * scale
         # Input contributions of all steps at once: one matmul instead of T.
@@ -85,10 +89,10 @@ class GRU(Module):
         if not reset_after:
             Ax[:, :, 2 * H:] += b_h[2 * H:]                         # b_hn sits outside the reset
             W_hrz, W_hn = np.ascontiguousarray(W_h[:, :2 * H]), np.ascontiguousarray(W_h[:, 2 * H:])
-        RZ = np.empty((T, B, 2 * H))            # r and z side by side
-        N = np.empty((T, B, H))                 # candidates n_t
-        K = np.empty((T, B, H))                 # h W_hn + b_hn (reset_after) or r * h (reset_before)
-        Hs = np.empty((T, B, H))
+        RZ = np.empty((T, B, 2 * H), dtype=self.dtype)   # r and z side by side
+        N = np.empty((T, B, H), dtype=self.dtype)        # candidates n_t
+        K = np.empty((T, B, H), dtype=self.dtype)        # h W_hn + b_hn (reset_after) or r * h (reset_before)
+        Hs = np.empty((T, B, H), dtype=self.dtype)
         for t in range(T):
             if reset_after:
                 gh = h @ W_h + b_h                                  # all three gates, one matmul
@@ -119,7 +123,7 @@ class GRU(Module):
         dY = check_upstream(dY, cache)
         RZ, N, K, Hs = cache["_RZ"], cache["_N"], cache["_K"], cache["_H"]
         T, B, H = N.shape
-        dh = check_state(dh_last, "dh_last", B, H)
+        dh = check_state(dh_last, "dh_last", B, H, self.dtype)
         r, z = RZ[:, :, :H], RZ[:, :, H:]
         h_prev = np.concatenate([cache["h0"][None], Hs[:-1]], axis=0)
         reset_after = self.variant == "reset_after"
@@ -140,9 +144,9 @@ class GRU(Module):
         W_hT = np.ascontiguousarray(W_h.T)
         W_hn_T = np.ascontiguousarray(W_h[:, 2 * H:].T)
         W_hrz_T = np.ascontiguousarray(W_h[:, :2 * H].T)
-        dAx = np.empty((T, B, 3 * H))           # gradients of the input pre-activations
-        dAh = np.empty((T, B, 3 * H))           # gradients of the recurrent pre-activations
-        dH = np.empty((T, B, H)) if record else None
+        dAx = np.empty((T, B, 3 * H), dtype=self.dtype)  # gradients of the input pre-activations
+        dAh = np.empty((T, B, 3 * H), dtype=self.dtype)  # gradients of the recurrent pre-activations
+        dH = np.empty((T, B, H), dtype=self.dtype) if record else None
         for t in range(T - 1, -1, -1):
             dh = dh + dYt[t]
             if record:

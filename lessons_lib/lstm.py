@@ -24,7 +24,7 @@ import numpy as np
 
 from ._validation import check_positive_int, check_rng
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, check_float_dtype
 from .rnn import check_sequence, check_state, check_upstream, uniform_init
 
 __all__ = ["LSTM", "GATES"]
@@ -32,15 +32,15 @@ __all__ = ["LSTM", "GATES"]
 GATES = ("i", "f", "g", "o")
 
 
-def _state_pair(state, name: str, batch: int, hidden: int) -> tuple[np.ndarray, np.ndarray]:
+def _state_pair(state, name: str, batch: int, hidden: int, dtype) -> tuple[np.ndarray, np.ndarray]:
     """``None`` or a pair ``(h, c)``; either member may be ``None`` (zeros)."""
     if state is None:
-        return np.zeros((batch, hidden)), np.zeros((batch, hidden))
+        return np.zeros((batch, hidden), dtype=dtype), np.zeros((batch, hidden), dtype=dtype)
     if not isinstance(state, (tuple, list)) or len(state) != 2:
         raise ValueError(f"{name} must be None or a pair (h, c) of arrays of shape {(batch, hidden)}, "
                          f"got {type(state).__name__}")
-    return (check_state(state[0], f"{name}[0] (h)", batch, hidden),
-            check_state(state[1], f"{name}[1] (c)", batch, hidden))
+    return (check_state(state[0], f"{name}[0] (h)", batch, hidden, dtype),
+            check_state(state[1], f"{name}[1] (c)", batch, hidden, dtype))
 
 
 class LSTM(Module):
@@ -51,22 +51,25 @@ class LSTM(Module):
     input_size, hidden_size : int
     rng : numpy Generator or int
         Initial weights and biases U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default.
+    dtype : np.float64 (default) or np.float32
+        Precision of the parameters and of every computation (see :class:`lessons_lib.rnn.RNN`).
     """
 
-    def __init__(self, input_size: int, hidden_size: int, rng):
+    def __init__(self, input_size: int, hidden_size: int, rng, dtype=np.float64):
         rng = check_rng(rng)
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = H = check_positive_int(hidden_size, "hidden_size")
-        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, 4 * H)), "W_x")
-        self.W_h = Parameter(uniform_init(rng, H, (H, 4 * H)), "W_h")
-        self.b_x = Parameter(uniform_init(rng, H, (4 * H,)), "b_x")
-        self.b_h = Parameter(uniform_init(rng, H, (4 * H,)), "b_h")
+        self.dtype = dt = check_float_dtype(dtype)
+        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, 4 * H)), "W_x", dt)
+        self.W_h = Parameter(uniform_init(rng, H, (H, 4 * H)), "W_h", dt)
+        self.b_x = Parameter(uniform_init(rng, H, (4 * H,)), "b_x", dt)
+        self.b_h = Parameter(uniform_init(rng, H, (4 * H,)), "b_h", dt)
         # sigmoid(a) = (1 + tanh(a / 2)) / 2: with the i, f, o pre-activations halved, one tanh call
         # evaluates all four gates at once, and it never overflows (np.exp(-a) would for a < -709).
-        half = np.full(4 * H, 0.5)
+        half = np.full(4 * H, 0.5, dtype=dt)
         half[2 * H:3 * H] = 1.0                          # g is a plain tanh
         self._scale = half
-        self._shift = np.where(half == 0.5, 0.5, 0.0)
+        self._shift = np.where(half == 0.5, 0.5, 0.0).astype(dt)
 
     def forward(self, X, state0=None):
         """Run the layer; ``state0 = (h0, c0)`` (zeros by default).
@@ -79,18 +82,18 @@ class LSTM(Module):
             ``states`` (B, T, H) the h_t, ``cells`` (B, T, H) the c_t, ``gates`` a dict ``{"i", "f", "g",
             "o"}`` of (B, T, H) activations per step (for visualisations), ``final_state = (h_T, c_T)``.
         """
-        X = check_sequence(X, self.input_size)
+        X = check_sequence(X, self.input_size, dtype=self.dtype)
         B, T, _ = X.shape
         H = self.hidden_size
-        h, c = _state_pair(state0, "state0", B, H)
+        h, c = _state_pair(state0, "state0", B, H, self.dtype)
         h0, c0 = h, c
         s = self._scale
         A = X.transpose(1, 0, 2) @ (self.W_x.value * s) + (self.b_x.value + self.b_h.value) * s
         W_h = self.W_h.value * s
-        G = np.empty((T, B, 4 * H))             # gate activations i, f, g, o side by side
-        C = np.empty((T, B, H))                 # cell states c_t
-        TC = np.empty((T, B, H))                # tanh(c_t)
-        Hs = np.empty((T, B, H))                # outputs h_t
+        G = np.empty((T, B, 4 * H), dtype=self.dtype)    # gate activations i, f, g, o side by side
+        C = np.empty((T, B, H), dtype=self.dtype)        # cell states c_t
+        TC = np.empty((T, B, H), dtype=self.dtype)       # tanh(c_t)
+        Hs = np.empty((T, B, H), dtype=self.dtype)       # outputs h_t
         for t in range(T):
             A[t] += h @ W_h
             gates = np.tanh(A[t], out=G[t])
@@ -113,7 +116,7 @@ class LSTM(Module):
         G, C, TC = cache["_G"], cache["_C"], cache["_TC"]
         T, B, _ = G.shape
         H = self.hidden_size
-        dh, dc = _state_pair(dstate_last, "dstate_last", B, H)
+        dh, dc = _state_pair(dstate_last, "dstate_last", B, H, self.dtype)
         G4 = G.reshape(T, B, 4, H)
         i, f, g, o = G4[:, :, 0], G4[:, :, 1], G4[:, :, 2], G4[:, :, 3]
         c_prev = np.concatenate([cache["c0"][None], C[:-1]], axis=0)
@@ -125,9 +128,9 @@ class LSTM(Module):
         dh_dc = o * (1 - TC * TC)
         dYt = dY.transpose(1, 0, 2)
         W_hT = np.ascontiguousarray(self.W_h.value.T)   # a contiguous copy multiplies faster
-        dA = np.empty((T, B, 4 * H))
+        dA = np.empty((T, B, 4 * H), dtype=self.dtype)
         dA4 = dA.reshape(T, B, 4, H)
-        dH = np.empty((T, B, H)) if record else None
+        dH = np.empty((T, B, H), dtype=self.dtype) if record else None
         for t in range(T - 1, -1, -1):
             dh = dh + dYt[t]
             if record:

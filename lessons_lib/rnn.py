@@ -27,10 +27,10 @@ import numpy as np
 
 from ._validation import as_float_array, check_choice, check_positive_int, check_rng
 from .module import Module
-from .parameter import Parameter
+from .parameter import Parameter, check_float_dtype
 
 __all__ = ["RNN", "NONLINEARITIES", "concatenated_forward", "steps_gradient", "loss_on_steps",
-           "check_sequence", "check_state"]
+           "check_sequence", "check_state", "as_dtype"]
 
 NONLINEARITIES = ("tanh", "relu")
 
@@ -38,35 +38,52 @@ NONLINEARITIES = ("tanh", "relu")
 # ---------------------------------------------------------------------------------------------------
 # Argument checks shared by the recurrent layers (RNN, LSTM, GRU)
 # ---------------------------------------------------------------------------------------------------
-def check_sequence(X, input_size: int, name: str = "X") -> np.ndarray:
-    """A batch-first sequence ``(B, T, D)`` with ``D == input_size`` and at least one step."""
+def as_dtype(arr: np.ndarray, name: str, dtype=np.float64) -> np.ndarray:
+    """Cast a validated float64 array to a layer's dtype (float64 or float32).
+
+    A value beyond float32's range would silently become inf, so it is reported instead.
+    """
+    if arr.dtype == dtype:
+        return arr
+    # errstate turns the cast's overflow warning into an exception we can name the argument in.
+    with np.errstate(over="raise"):
+        try:
+            return arr.astype(dtype)
+        except FloatingPointError as exc:
+            raise ValueError(f"{name} has values beyond the range of {np.dtype(dtype).name}") from exc
+
+
+def check_sequence(X, input_size: int, name: str = "X", dtype=np.float64) -> np.ndarray:
+    """A batch-first sequence ``(B, T, D)`` with ``D == input_size`` and at least one step, as ``dtype``."""
     X = as_float_array(X, name, ndim=3)
     if X.shape[2] != input_size:
         raise ValueError(f"{name} must have {input_size} features (input_size) in its last dimension, "
                          f"got shape {X.shape}")
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"{name} must have at least one sequence and one time step, got shape {X.shape}")
-    return X
+    return as_dtype(X, name, dtype)
 
 
-def check_state(state, name: str, batch: int, hidden_size: int) -> np.ndarray:
-    """An initial (or final-gradient) state of shape ``(B, H)``; ``None`` means zeros."""
+def check_state(state, name: str, batch: int, hidden_size: int, dtype=np.float64) -> np.ndarray:
+    """An initial (or final-gradient) state of shape ``(B, H)`` as ``dtype``; ``None`` means zeros."""
     if state is None:
-        return np.zeros((batch, hidden_size))
+        return np.zeros((batch, hidden_size), dtype=dtype)
     state = as_float_array(state, name, ndim=2)
     if state.shape != (batch, hidden_size):
         raise ValueError(f"{name} must have shape (batch, hidden_size) = {(batch, hidden_size)}, "
                          f"got {state.shape}")
-    return state
+    return as_dtype(state, name, dtype)
 
 
 def check_upstream(dY, cache: dict, name: str = "dY") -> np.ndarray:
-    """The upstream gradient of the outputs must have the outputs' shape ``(B, T, H)``."""
+    """The upstream gradient of the outputs must have the outputs' shape ``(B, T, H)``; it is cast to
+    the outputs' dtype so that backpropagation stays in the layer's precision."""
+    states = cache["states"]
     dY = as_float_array(dY, name, ndim=3)
-    if dY.shape != cache["states"].shape:
-        raise ValueError(f"{name} must have the shape of the layer's output {cache['states'].shape}, "
+    if dY.shape != states.shape:
+        raise ValueError(f"{name} must have the shape of the layer's output {states.shape}, "
                          f"got {dY.shape}")
-    return dY
+    return as_dtype(dY, name, states.dtype)
 
 
 def uniform_init(rng: np.random.Generator, hidden_size: int, shape) -> np.ndarray:
@@ -89,6 +106,9 @@ class RNN(Module):
         Source of the initial weights, U(-1/sqrt(H), 1/sqrt(H)) as in PyTorch.
     nonlinearity : {"tanh", "relu"}
         The activation ``f`` of (2.12) (PyTorch offers the same two).
+    dtype : np.float64 (default) or np.float32
+        Precision of the parameters and of every computation; inputs are cast to it. The weights are
+        drawn in float64 from the same random stream either way, then rounded.
 
     Attributes
     ----------
@@ -97,15 +117,17 @@ class RNN(Module):
     b_x, b_h : Parameter (H,)  the two biases of PyTorch; only their sum matters
     """
 
-    def __init__(self, input_size: int, hidden_size: int, rng, nonlinearity: str = "tanh"):
+    def __init__(self, input_size: int, hidden_size: int, rng, nonlinearity: str = "tanh",
+                 dtype=np.float64):
         rng = check_rng(rng)
         self.input_size = check_positive_int(input_size, "input_size")
         self.hidden_size = H = check_positive_int(hidden_size, "hidden_size")
         self.nonlinearity = check_choice(nonlinearity, "nonlinearity", NONLINEARITIES)
-        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, H)), "W_x")
-        self.W_h = Parameter(uniform_init(rng, H, (H, H)), "W_h")
-        self.b_x = Parameter(uniform_init(rng, H, (H,)), "b_x")
-        self.b_h = Parameter(uniform_init(rng, H, (H,)), "b_h")
+        self.dtype = dt = check_float_dtype(dtype)
+        self.W_x = Parameter(uniform_init(rng, H, (self.input_size, H)), "W_x", dt)
+        self.W_h = Parameter(uniform_init(rng, H, (H, H)), "W_h", dt)
+        self.b_x = Parameter(uniform_init(rng, H, (H,)), "b_x", dt)
+        self.b_h = Parameter(uniform_init(rng, H, (H,)), "b_h", dt)
 
     def _f(self, a: np.ndarray, out: np.ndarray) -> np.ndarray:
         if self.nonlinearity == "tanh":
@@ -129,15 +151,15 @@ class RNN(Module):
             ``states`` (B, T, H) (every step's state, for plots), ``final_state`` (B, H), ``h0`` and
             what :meth:`backward` needs.
         """
-        X = check_sequence(X, self.input_size)
+        X = check_sequence(X, self.input_size, dtype=self.dtype)
         B, T, _ = X.shape
-        h = check_state(h0, "h0", B, self.hidden_size)
+        h = check_state(h0, "h0", B, self.hidden_size, self.dtype)
         h0 = h
         # Time-major inside the loop so that each step reads a contiguous (B, H) block.
         Xt = X.transpose(1, 0, 2)
         # The input part X_t W_x + b of (2.12) does not depend on the state: one matmul for all steps.
         A = Xt @ self.W_x.value + (self.b_x.value + self.b_h.value)
-        states = np.empty((T, B, self.hidden_size))
+        states = np.empty((T, B, self.hidden_size), dtype=self.dtype)
         W_h = self.W_h.value
         for t in range(T):
             A[t] += h @ W_h
@@ -152,13 +174,13 @@ class RNN(Module):
         dY = check_upstream(dY, cache)
         states = cache["states"].transpose(1, 0, 2)          # (T, B, H)
         T, B, H = states.shape
-        dh = check_state(dh_last, "dh_last", B, H)
+        dh = check_state(dh_last, "dh_last", B, H, self.dtype)
         # f'(a_t) for all steps at once: only the state-to-state product is left inside the loop.
         f_prime = self._f_prime_from_output(states)
         dYt = dY.transpose(1, 0, 2)
         W_hT = np.ascontiguousarray(self.W_h.value.T)   # a contiguous copy multiplies faster
-        dA = np.empty((T, B, H))
-        dH = np.empty((T, B, H)) if record else None
+        dA = np.empty((T, B, H), dtype=self.dtype)
+        dH = np.empty((T, B, H), dtype=self.dtype) if record else None
         for t in range(T - 1, -1, -1):
             dh = dh + dYt[t]                    # direct loss gradient + what step t+1 sends back
             if record:
@@ -202,12 +224,12 @@ def concatenated_forward(rnn: RNN, X, h0=None) -> np.ndarray:
     A didactic twin of :meth:`RNN.forward` (one matmul per step with the stacked weight matrix) that
     gives identical outputs; it returns ``Y`` (B, T, H) only.
     """
-    X = check_sequence(X, rnn.input_size)
+    X = check_sequence(X, rnn.input_size, dtype=rnn.dtype)
     B, T, _ = X.shape
-    h = check_state(h0, "h0", B, rnn.hidden_size)
+    h = check_state(h0, "h0", B, rnn.hidden_size, rnn.dtype)
     W = np.vstack([rnn.W_x.value, rnn.W_h.value])          # (D + H, H)
     b = rnn.b_x.value + rnn.b_h.value
-    Y = np.empty((B, T, rnn.hidden_size))
+    Y = np.empty((B, T, rnn.hidden_size), dtype=rnn.dtype)
     for t in range(T):
         h = rnn._f(np.concatenate([X[:, t], h], axis=1) @ W + b, out=Y[:, t])
     return Y

@@ -12,3 +12,5 @@ echo "== installing lessons_lib[$EXTRA] into .venv"
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet -e ".[$EXTRA]"
 export PATH="$VENV/bin:$PATH"
+# The book's matrices are small: BLAS threads only fight each other (and anything else on the machine).
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}

@@ -9,6 +9,7 @@ Usage: python scripts/build_book.py [--keep] [--offline]
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import shutil
 import subprocess
@@ -32,7 +33,9 @@ def main() -> int:
     jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"]
     print("== jupyter-book build . -W -n --keep-going", flush=True)
-    code = subprocess.call(cmd, cwd=ROOT)
+    # Explorers display precomputed frames instead of live widgets on the static site (no kernel there).
+    env = dict(os.environ, LESSONS_LIB_STATIC_SITE="1")
+    code = subprocess.call(cmd, cwd=ROOT, env=env)
     index = build / "html" / "index.html"
     if code == 0 and index.exists():
         print(f"== the site is in {index.parent.relative_to(ROOT)}/ (open {index.relative_to(ROOT)})")

@@ -22,9 +22,12 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 def execute(path: pathlib.Path) -> None:
     nb = nbformat.read(path, as_version=4)
     # Timing metadata would change on every run and clutter the diff.
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
+    # Widget state is not stored: explorers come alive when the notebook runs, and their frozen state
+    # would only add megabytes of PNG to the file and noise to every diff.
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False, store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)

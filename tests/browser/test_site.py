@@ -8,6 +8,7 @@ Full-page screenshots land in _build/screenshots/.
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 import re
 
 import pytest
@@ -19,13 +20,20 @@ class Page:
     math: bool = False  # the page has formulas that MathJax must typeset
     figures: int = 0  # at least this many numbered figure captions
     lands_on: str | None = None  # where a redirect page ends up
+    explorers: int = 0  # static explorers (precomputed frames behind a slider) on the page
 
 
 # One line per page; explorer notebooks add theirs here.
 PAGES = [
     Page("index.html", lands_on="book/intro.html"),
     Page("notebooks/2_1_logical_computations.html", math=True, figures=2),
+    Page("notebooks/2_3_2_vanishing_exploding_gradients.html", math=True, figures=1, explorers=1),
+    Page("notebooks/2_3_3_activation_functions.html", math=True, figures=1, explorers=1),
+    Page("notebooks/2_3_5_learning_rate_and_optimizer.html", math=True, figures=1, explorers=1),
 ]
+EXPLORER_PAGES = [p for p in PAGES if p.explorers]
+# A reader may be on a slow or metered connection: every page, frames included, stays under this size.
+MAX_PAGE_BYTES = 3_000_000
 
 # TeX that MathJax should have replaced: display dollars, \( \) \[ \] delimiters, \commands.
 RAW_TEX = re.compile(r"\$\$|\\[()\[\]]|\\[A-Za-z]+")
@@ -136,3 +144,34 @@ def test_move_range_helper_reports_whether_the_image_followed(chromium, move_ran
         assert before == after == "data:image/svg+xml,2"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("spec", EXPLORER_PAGES, ids=[p.path for p in EXPLORER_PAGES])
+def test_static_explorer_slider_changes_the_frame(spec, visit, move_range_and_compare_image):
+    page = visit(spec.path).page
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('.lessons-explorer-static')).map(e => e.id)")
+    assert len(ids) == spec.explorers, f"expected {spec.explorers} static explorer(s), found {ids}"
+    for uid in ids:
+        note = page.locator(f"#{uid} .lessons-explorer-note").inner_text()
+        assert "Run this notebook" in note, "the page must say where the live explorer is"
+        for _ in range(2):  # two moves: each one shows a different frame
+            before, after = move_range_and_compare_image(page, f"#{uid} input[type=range]", f"#{uid} img")
+            assert after != before, f"moving the slider of {uid} did not change the frame"
+            assert after.startswith("data:image/png;base64,")
+        shown = page.locator(f"#{uid} output").inner_text()
+        assert shown, "the slider shows its value"
+    # No live widget (a control that looks alive without a kernel) is rendered on the static site.
+    assert page.locator(".widget-slider, .jupyter-widgets").count() == 0
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.path for p in PAGES])
+def test_page_size(spec):
+    """The page's HTML (inline explorer frames included) plus the images it links."""
+    site = pathlib.Path(__file__).resolve().parents[2] / "_build" / "html"
+    html_file = site / spec.path
+    if not html_file.is_file():
+        pytest.skip(f"{spec.path} is not built")
+    html = html_file.read_text(encoding="utf-8")
+    images = {html_file.parent / src for src in re.findall(r'<img[^>]+src="(?!data:)([^"]+)"', html)}
+    size = html_file.stat().st_size + sum(p.stat().st_size for p in images if p.is_file())
+    assert size < MAX_PAGE_BYTES, f"{spec.path} weighs {size / 1e6:.1f} MB with its images"

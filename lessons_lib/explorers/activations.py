@@ -98,11 +98,14 @@ class ActivationExplorer(Explorer):
 
 
 def _limits(ax, x, y):
+    """Set limits rounded outwards to a "nice" step, so small changes of the data keep the same axes
+    (and the explorer keeps its cached background)."""
     y = y[np.isfinite(y)]
     lo, hi = (float(y.min()), float(y.max())) if y.size else (-1.0, 1.0)
-    pad = 0.08 * (hi - lo) if hi > lo else 0.5
+    span = max(hi - lo, 1e-3)
+    step, pad = 10 ** np.floor(np.log10(span)) / 5, 0.05 * span
     ax.set_xlim(float(x[0]), float(x[-1]))
-    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_ylim(np.floor((lo - pad) / step) * step, np.ceil((hi + pad) / step) * step)
 
 
 def _centre_halfrange(y):

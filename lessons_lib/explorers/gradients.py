@@ -45,9 +45,10 @@ class GradientExplorer(Explorer):
 
     def build(self, fig):
         self.ax_a, self.ax_g, self.ax_s = fig.subplots(1, 3)
+        # A fixed colour scale keeps the colour bar (and so the static background) unchanged between frames.
         self.heat = self.ax_a.imshow(np.zeros((2, N_BINS)), aspect="auto", origin="lower", cmap="viridis",
                                      vmin=0.0, vmax=0.3, interpolation="nearest")
-        fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9)
+        fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9, extend="max")
         self.ax_a.set(xlabel="activation value (outside → edge bins)", ylabel="hidden layer (1 = input side)",
                       title="Activations, layer by layer")
         (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
@@ -68,13 +69,13 @@ class GradientExplorer(Explorer):
         bins = view.stats.activation_bins
         self.heat.set_data(view.activation_density)
         self.heat.set_extent((bins[0], bins[-1], 0.5, len(layers) + 0.5))
-        self.heat.set_clim(0.0, max(float(view.activation_density.max()), 1e-3))
         rms = np.where(view.gradient_rms > 0, view.gradient_rms, np.nan)
         self.g_line.set_data(layers, rms)
         finite = rms[np.isfinite(rms)]
         if finite.size:
-            lo, hi = float(finite.min()), float(finite.max())
-            self.ax_g.set_ylim(lo / 3, hi * 3)
+            # Whole decades: the limits (and so the background) change only when the range really does.
+            lo, hi = np.log10(float(finite.min())), np.log10(float(finite.max()))
+            self.ax_g.set_ylim(10 ** np.floor(lo - 0.2), 10 ** np.ceil(hi + 0.2))
             self.g_level.set_ydata([finite[-1]] * 2)
         self.g_level.set_visible(bool(finite.size))
         for ax in (self.ax_g, self.ax_s):

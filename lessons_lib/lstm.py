@@ -88,15 +88,18 @@ class LSTM(Module):
         h, c = _state_pair(state0, "state0", B, H, self.dtype)
         h0, c0 = h, c
         s = self._scale
-        A = X.transpose(1, 0, 2) @ (self.W_x.value * s) + (self.b_x.value + self.b_h.value) * s
+        A = X.transpose(1, 0, 2) @ (self.W_x.value * s)
+        A += (self.b_x.value + self.b_h.value) * s
         W_h = self.W_h.value * s
-        G = np.empty((T, B, 4 * H), dtype=self.dtype)    # gate activations i, f, g, o side by side
+        # Each step's pre-activations are overwritten by its gate activations (i, f, g, o side by side):
+        # fewer megabytes to allocate, which at these sizes costs as much as the arithmetic.
+        G = A
         C = np.empty((T, B, H), dtype=self.dtype)        # cell states c_t
         TC = np.empty((T, B, H), dtype=self.dtype)       # tanh(c_t)
         Hs = np.empty((T, B, H), dtype=self.dtype)       # outputs h_t
         for t in range(T):
             A[t] += h @ W_h
-            gates = np.tanh(A[t], out=G[t])
+            gates = np.tanh(A[t], out=G[t])     # G is A: a_t is not needed once the gates are known
             gates *= s                          # tanh(a/2) -> sigmoid(a) on the i, f, o blocks
             gates += self._shift
             i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
@@ -118,27 +121,30 @@ class LSTM(Module):
         H = self.hidden_size
         dh, dc = _state_pair(dstate_last, "dstate_last", B, H, self.dtype)
         G4 = G.reshape(T, B, 4, H)
-        i, f, g, o = G4[:, :, 0], G4[:, :, 1], G4[:, :, 2], G4[:, :, 3]
-        c_prev = np.concatenate([cache["c0"][None], C[:-1]], axis=0)
-        # Local derivatives for all steps at once, so that the loop only chains them:
-        #   c_t = f c_{t-1} + i g      ->  dc/da_i = g i(1-i), dc/da_f = c_{t-1} f(1-f), dc/da_g = i (1-g²)
-        #   h_t = o tanh(c_t)          ->  dh/da_o = tanh(c) o(1-o),  dh/dc = o (1 - tanh²(c))
-        dc_da = np.stack([g * i * (1 - i), c_prev * f * (1 - f), i * (1 - g * g)], axis=2)  # (T,B,3,H)
-        dh_dao = TC * o * (1 - o)
-        dh_dc = o * (1 - TC * TC)
+        c0 = cache["c0"]
         dYt = dY.transpose(1, 0, 2)
         W_hT = np.ascontiguousarray(self.W_h.value.T)   # a contiguous copy multiplies faster
         dA = np.empty((T, B, 4 * H), dtype=self.dtype)
         dA4 = dA.reshape(T, B, 4, H)
         dH = np.empty((T, B, H), dtype=self.dtype) if record else None
+        # The local derivatives are formed step by step on (B, H) blocks rather than for all T steps at
+        # once: the all-steps version allocates tens of megabytes of temporaries, which costs more than
+        # the few extra numpy calls per step.
         for t in range(T - 1, -1, -1):
+            i, f, g, o = G4[t, :, 0], G4[t, :, 1], G4[t, :, 2], G4[t, :, 3]
+            tc = TC[t]
+            c_prev = C[t - 1] if t > 0 else c0
             dh = dh + dYt[t]
             if record:
                 dH[t] = dh
-            dc = dc + dh * dh_dc[t]                           # c_t reaches the loss through h_t too
-            np.multiply(dc[:, None, :], dc_da[t], out=dA4[t, :, :3])
-            np.multiply(dh, dh_dao[t], out=dA4[t, :, 3])
-            dc = dc * f[t]                                    # the additive path: scaled by f only
+            # h_t = o tanh(c_t): c_t reaches the loss through h_t as well as through c_{t+1}
+            dc = dc + dh * o * (1 - tc * tc)
+            np.multiply(dh * tc, o * (1 - o), out=dA4[t, :, 3])            # o = σ(a_o)
+            # c_t = f c_{t-1} + i g
+            np.multiply(dc * g, i * (1 - i), out=dA4[t, :, 0])             # i = σ(a_i)
+            np.multiply(dc * c_prev, f * (1 - f), out=dA4[t, :, 1])        # f = σ(a_f)
+            np.multiply(dc * i, 1 - g * g, out=dA4[t, :, 2])               # g = tanh(a_g)
+            dc = dc * f                                       # the additive path: scaled by f only
             dh = dA[t] @ W_hT
         return dA, (dh, dc), dH
 

@@ -53,9 +53,14 @@ def as_dtype(arr: np.ndarray, name: str, dtype=np.float64) -> np.ndarray:
             raise ValueError(f"{name} has values beyond the range of {np.dtype(dtype).name}") from exc
 
 
+def _validation_dtype(x, dtype):
+    """float64 for validation, unless ``x`` already is an array of the layer's dtype (no round trip)."""
+    return dtype if isinstance(x, np.ndarray) and x.dtype == dtype else np.float64
+
+
 def check_sequence(X, input_size: int, name: str = "X", dtype=np.float64) -> np.ndarray:
     """A batch-first sequence ``(B, T, D)`` with ``D == input_size`` and at least one step, as ``dtype``."""
-    X = as_float_array(X, name, ndim=3)
+    X = as_float_array(X, name, ndim=3, dtype=_validation_dtype(X, dtype))
     if X.shape[2] != input_size:
         raise ValueError(f"{name} must have {input_size} features (input_size) in its last dimension, "
                          f"got shape {X.shape}")
@@ -68,7 +73,7 @@ def check_state(state, name: str, batch: int, hidden_size: int, dtype=np.float64
     """An initial (or final-gradient) state of shape ``(B, H)`` as ``dtype``; ``None`` means zeros."""
     if state is None:
         return np.zeros((batch, hidden_size), dtype=dtype)
-    state = as_float_array(state, name, ndim=2)
+    state = as_float_array(state, name, ndim=2, dtype=_validation_dtype(state, dtype))
     if state.shape != (batch, hidden_size):
         raise ValueError(f"{name} must have shape (batch, hidden_size) = {(batch, hidden_size)}, "
                          f"got {state.shape}")
@@ -79,7 +84,7 @@ def check_upstream(dY, cache: dict, name: str = "dY") -> np.ndarray:
     """The upstream gradient of the outputs must have the outputs' shape ``(B, T, H)``; it is cast to
     the outputs' dtype so that backpropagation stays in the layer's precision."""
     states = cache["states"]
-    dY = as_float_array(dY, name, ndim=3)
+    dY = as_float_array(dY, name, ndim=3, dtype=_validation_dtype(dY, states.dtype))
     if dY.shape != states.shape:
         raise ValueError(f"{name} must have the shape of the layer's output {states.shape}, "
                          f"got {dY.shape}")

@@ -176,13 +176,25 @@ FIGURE_2_1: dict[str, Callable[[], McCullochPittsNetwork]] = {
 }
 
 
-def truth_table(network: McCullochPittsNetwork) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Every input combination (in binary counting order) with the network's outputs."""
+def as_network(unit: McCullochPittsNeuron | McCullochPittsNetwork) -> McCullochPittsNetwork:
+    """A network unchanged, or a lone neuron as a one-neuron network with inputs A, B, C, … and output "out"."""
+    if isinstance(unit, McCullochPittsNetwork):
+        return unit
+    if isinstance(unit, McCullochPittsNeuron):
+        names = tuple(chr(ord("A") + i) for i in range(unit.n_inputs))
+        return McCullochPittsNetwork(((unit,),), names, (("out",),))
+    raise ValueError(f"unit must be a McCullochPittsNeuron or McCullochPittsNetwork, got {type(unit).__name__}")
+
+
+def truth_table(unit: McCullochPittsNeuron | McCullochPittsNetwork) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Every input combination (in binary counting order) with the outputs of a neuron or network."""
+    network = as_network(unit)
     return [(x, network.fire(x)) for x in itertools.product((0, 1), repeat=network.n_inputs)]
 
 
-def format_truth_table(network: McCullochPittsNetwork) -> str:
+def format_truth_table(unit: McCullochPittsNeuron | McCullochPittsNetwork) -> str:
     """The truth table as aligned text, one row per input combination."""
+    network = as_network(unit)
     outputs = network.layer_names[-1]
     header = " ".join(network.input_names) + " | " + " ".join(outputs)
     lines = [header, "-" * len(header)]

@@ -99,3 +99,12 @@ def test_network_layer_widths_must_match():
     n3 = mp.McCullochPittsNeuron((1, 1, 1), 2)
     with pytest.raises(ValueError, match=r"layers\[0\] has a neuron with 3 inputs"):
         mp.McCullochPittsNetwork(((n3,),), ("A", "B"), (("C",),))
+
+
+def test_a_lone_neuron_has_a_truth_table_too():
+    majority = mp.McCullochPittsNeuron((1, 1, 1), 2)
+    text = mp.format_truth_table(majority)
+    assert text.splitlines()[0] == "A B C | out"
+    assert [y for _, y in mp.truth_table(majority)] == [(0,), (0,), (0,), (1,), (0,), (1,), (1,), (1,)]
+    with pytest.raises(ValueError, match="unit must be"):
+        mp.truth_table("AND")

@@ -9,7 +9,7 @@ def test_figure_has_one_panel_per_network_and_a_legend():
     titles = [ax.get_title() for ax in fig.axes]
     assert titles == list(mp.FIGURE_2_1)
     assert fig.legends and [t.get_text() for t in fig.legends[0].get_texts()] == [
-        "excitatory connection", "inhibitory connection"]
+        "excitatory connection", "inhibitory connection (ends in a bar)"]
     # The OR network draws two arrows from each input: four excitatory patches in all.
     or_ax = fig.axes[2]
     assert sum(1 for p in or_ax.patches if type(p).__name__ == "FancyArrowPatch") == 4

@@ -19,8 +19,8 @@ class ActivationExplorer(Explorer):
     controls = {
         "first": Choice("activation", EXPLORER_ACTIVATIONS, "sigmoid"),
         "second": Choice("compare with", ("none",) + EXPLORER_ACTIVATIONS, "relu"),
-        "z_max": Slider("input range ±", 1.0, 20.0, 6.0, step=0.5),
-        "threshold": Slider("saturated if |φ′| <", 1e-4, 0.2, 0.01, log=True),
+        "z_max": Slider("z range (±)", 1.0, 20.0, 6.0, step=0.5),
+        "threshold": Slider("saturation threshold on |φ′|", 1e-4, 0.2, 0.01, log=True),
         "depth": Slider("stacked layers", 1, 10, 3, integer=True),
     }
     static_control = "first"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plots.style import CYCLE, OKABE_ITO
+from ..plots.style import CYCLE, LINESTYLES, OKABE_ITO
 from ..views.learning_rate import (
     OPTIMIZER_CHOICES,
     RACE_OPTIMIZERS,
@@ -48,8 +48,8 @@ class LearningRateExplorer(Explorer):
         self.ax_t.set(xlabel="epoch", ylabel="cross-entropy loss")
         self.ax_t.legend(fontsize=8, loc="upper right")
         self.c_paths = []
-        for name, color in zip(RACE_OPTIMIZERS, CYCLE):
-            (line,) = self.ax_c.plot([], [], color=color, lw=1.8, marker=".", ms=3, label=name)
+        for name, color, style in zip(RACE_OPTIMIZERS, CYCLE, LINESTYLES):
+            (line,) = self.ax_c.plot([], [], color=color, ls=style, lw=1.8, marker=".", ms=3, label=name)
             self.c_paths.append(line)
         (self.c_start,) = self.ax_c.plot([], [], "o", color=OKABE_ITO["black"], ms=6, zorder=5)
         (self.c_min,) = self.ax_c.plot([], [], "*", color=OKABE_ITO["black"], ms=12, zorder=5)

@@ -14,9 +14,11 @@ _EXCITE = OKABE_ITO["blue"]
 _INHIBIT = OKABE_ITO["vermillion"]
 
 
-def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tuple[float, float] = (1, 1)) -> None:
+def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tuple[float, float] = (1, 1),
+                 notes: dict[str, str] | None = None) -> None:
     """Draw one network on ``ax``: excitatory connections as arrows (one per connection), inhibitory ones
-    as dashed lines ending in a dot, and each neuron's threshold θ under it."""
+    as dashed lines ending in a bar, each neuron's threshold θ under it, and optional ``notes`` (neuron name
+    -> what it computes) above the neurons."""
     d = diagram(network)
     for name, (x, y) in d.nodes.items():
         is_input = name in network.input_names
@@ -24,7 +26,9 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
                             edgecolor="black", linewidth=1.5, zorder=3))
         ax.text(x, y, name, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
         if name in d.thresholds:
-            ax.text(x, y - _RADIUS - 0.12, f"θ = {d.thresholds[name]}", ha="center", va="top", fontsize=9)
+            ax.text(x, y - _RADIUS - 0.12, f"θ = {d.thresholds[name]}", ha="center", va="top", fontsize=10)
+        if notes and name in notes:
+            ax.text(x, y + _RADIUS + 0.08, notes[name], ha="center", va="bottom", fontsize=8, style="italic")
     for src, dst, n_exc, inhibitory in d.edges:
         (x0, y0), (x1, y1) = d.nodes[src], d.nodes[dst]
         # Parallel connections are drawn as arcs bent by different amounts so each one is visible.
@@ -35,7 +39,8 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
                                          shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
         if inhibitory:
             ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle="arc3,rad=-0.35",
-                                         arrowstyle="-[", mutation_scale=6, color=_INHIBIT, linewidth=1.6,
+                                         arrowstyle="-[, widthB=0.9, lengthB=0.0", mutation_scale=10,
+                                         color=_INHIBIT, linewidth=1.8,
                                          linestyle="--", shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
     xs = [p[0] for p in d.nodes.values()]
     ys = [p[1] for p in d.nodes.values()]
@@ -49,8 +54,11 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
     ax.set_title(title, fontsize=11)
 
 
-def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None = None, title: str = ""):
-    """Draw several networks side by side with one shared legend; returns the figure."""
+def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None = None, title: str = "",
+                  notes: dict[str, str] | None = None):
+    """Draw several networks side by side with one shared legend; returns the figure.
+
+    ``notes`` maps neuron names to a short label drawn above them (what a hidden neuron computes)."""
     n = len(networks)
     ncols = ncols or n
     nrows = -(-n // ncols)
@@ -59,11 +67,12 @@ def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None 
             max(max(y for _, y in d.nodes.values()) - min(y for _, y in d.nodes.values()) for d in layouts))
     fig, axes = plt.subplots(nrows, ncols, figsize=(max(2.6 * ncols, 5.5), 2.6 * nrows + 0.5), squeeze=False)
     for ax, (label, net) in zip(axes.flat, networks.items()):
-        draw_network(net, ax, label, span)
+        draw_network(net, ax, label, span, notes)
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     handles = [Line2D([], [], color=_EXCITE, linewidth=1.6, marker=">", label="excitatory connection"),
-               Line2D([], [], color=_INHIBIT, linewidth=1.6, linestyle="--", label="inhibitory connection")]
+               Line2D([], [], color=_INHIBIT, linewidth=1.8, linestyle="--", marker="|", markersize=10,
+                      label="inhibitory connection (ends in a bar)")]
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     if title:
         fig.suptitle(title, fontsize=13)

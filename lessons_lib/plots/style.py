@@ -11,5 +11,8 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
-#: The order in which curves take colours when several share one axis.
-CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
+#: The order in which curves take colours when several share one axis: the first four are the most
+#: distinct from each other (orange and vermillion, close for many readers, are far apart in the list).
+CYCLE = [OKABE_ITO[k] for k in ("blue", "orange", "green", "purple", "sky", "vermillion", "black")]
+#: Line styles to pair with CYCLE, so curves stay apart in greyscale too.
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3))]

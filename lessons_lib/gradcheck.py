@@ -60,3 +60,40 @@ def check_vjp(forward: Callable[[], np.ndarray], analytic: dict[str, np.ndarray]
         return float(np.sum(upstream * forward()))
 
     return {k: relative_error(analytic[k], numerical_gradient(scalar, v, eps)) for k, v in wrt.items()}
+
+
+def randomize_parameters(module, rng, scale: float = 0.5) -> None:
+    """Give every parameter of ``module`` -- biases included -- non-zero random values from ``rng``.
+
+    Gradient checks run on these: with zero biases or unit scales, a missing term can cancel out unseen.
+    """
+    for p in module.parameters():
+        p.value[...] = rng.normal(0.0, scale, p.value.shape)
+
+
+def recurrent_gradient_errors(layer, X: np.ndarray, state0, dY: np.ndarray, d_final) -> dict[str, float]:
+    """Check a recurrent layer's backpropagation through time against finite differences.
+
+    The scalar checked is ``L = sum(dY * Y) + sum(d_final * final_state)``, so both the outputs at every
+    step and the final state send gradient back. ``state0`` and ``d_final`` are one array (RNN, GRU) or a
+    tuple ``(h, c)`` (LSTM). Returns the relative error of every parameter, of ``X`` and of each initial
+    state (``h0``, and ``c0`` for an LSTM).
+    """
+    is_pair = isinstance(state0, tuple)
+    finals = d_final if is_pair else (d_final,)
+
+    def loss() -> float:
+        Y, cache = layer.forward(X, state0)
+        last = cache["final_state"] if is_pair else (cache["final_state"],)
+        return float(np.sum(dY * Y) + sum(np.sum(d * s) for d, s in zip(finals, last)))
+
+    layer.zero_grad()
+    _, cache = layer.forward(X, state0)
+    dX, d_state0 = layer.backward(dY, cache, d_final)
+    errors = {p.name: relative_error(p.grad, numerical_gradient(loss, p.value)) for p in layer.parameters()}
+    errors["X"] = relative_error(dX, numerical_gradient(loss, X))
+    states = state0 if is_pair else (state0,)
+    grads = d_state0 if is_pair else (d_state0,)
+    for name, s, g in zip(("h0", "c0"), states, grads):
+        errors[name] = relative_error(g, numerical_gradient(loss, s))
+    return errors

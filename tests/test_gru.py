@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons_lib.activations import sigmoid
-from lessons_lib.gradcheck import numerical_gradient, relative_error
+from lessons_lib.gradcheck import randomize_parameters, recurrent_gradient_errors
 from lessons_lib.gru import GRU
 from lessons_lib.rnn import steps_gradient
 
@@ -14,33 +14,14 @@ TOL = 1e-7
 VARIANTS = ["reset_after", "reset_before"]
 
 
-def randomize(layer, rng, scale=0.5):
-    for p in layer.parameters():
-        p.value[...] = rng.normal(0.0, scale, p.value.shape)
-
-
-def bptt_errors(layer, X, h0, dY, dh_last):
-    def loss():
-        Y, cache = layer.forward(X, h0)
-        return float(np.sum(dY * Y) + np.sum(dh_last * cache["final_state"]))
-
-    layer.zero_grad()
-    _, cache = layer.forward(X, h0)
-    dX, dh0 = layer.backward(dY, cache, dh_last)
-    errors = {p.name: relative_error(p.grad, numerical_gradient(loss, p.value)) for p in layer.parameters()}
-    errors["X"] = relative_error(dX, numerical_gradient(loss, X))
-    errors["h0"] = relative_error(dh0, numerical_gradient(loss, h0))
-    return errors
-
-
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_bptt_matches_finite_differences_on_a_subset_of_steps(variant):
     rng = np.random.default_rng(0)
     layer = GRU(3, 4, rng, variant=variant)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4))
     dY = steps_gradient(rng.normal(size=(2, 2, 4)), [3, 4], 5)
-    errors = bptt_errors(layer, X, h0, dY, rng.normal(size=(2, 4)))
+    errors = recurrent_gradient_errors(layer, X, h0, dY, rng.normal(size=(2, 4)))
     assert max(errors.values()) <= TOL, errors
 
 
@@ -48,8 +29,8 @@ def test_bptt_matches_finite_differences_on_a_subset_of_steps(variant):
 def test_single_step_cell_gradient(variant):
     rng = np.random.default_rng(1)
     layer = GRU(2, 3, rng, variant=variant)
-    randomize(layer, rng, scale=1.0)
-    errors = bptt_errors(layer, rng.normal(size=(3, 1, 2)), rng.normal(size=(3, 3)),
+    randomize_parameters(layer, rng, scale=1.0)
+    errors = recurrent_gradient_errors(layer, rng.normal(size=(3, 1, 2)), rng.normal(size=(3, 3)),
                          rng.normal(size=(3, 1, 3)), np.zeros((3, 3)))
     assert max(errors.values()) <= TOL, errors
 
@@ -59,7 +40,7 @@ def test_gates_follow_the_documented_equations(variant):
     rng = np.random.default_rng(2)
     H = 3
     layer = GRU(2, H, rng, variant=variant)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X, h = rng.normal(size=(4, 3, 2)), rng.normal(size=(4, H))
     Y, cache = layer.forward(X, h)
     Wx, Wh, bx, bh = (p.value for p in layer.parameters())

@@ -6,51 +6,30 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons_lib.activations import sigmoid
-from lessons_lib.gradcheck import numerical_gradient, relative_error
+from lessons_lib.gradcheck import randomize_parameters, recurrent_gradient_errors
 from lessons_lib.lstm import LSTM
 from lessons_lib.rnn import steps_gradient
 
 TOL = 1e-7
 
 
-def randomize(layer, rng, scale=0.5):
-    for p in layer.parameters():
-        p.value[...] = rng.normal(0.0, scale, p.value.shape)
-
-
-def bptt_errors(layer, X, state0, dY, dlast):
-    def loss():
-        Y, cache = layer.forward(X, state0)
-        h, c = cache["final_state"]
-        return float(np.sum(dY * Y) + np.sum(dlast[0] * h) + np.sum(dlast[1] * c))
-
-    layer.zero_grad()
-    _, cache = layer.forward(X, state0)
-    dX, (dh0, dc0) = layer.backward(dY, cache, dlast)
-    errors = {p.name: relative_error(p.grad, numerical_gradient(loss, p.value)) for p in layer.parameters()}
-    errors["X"] = relative_error(dX, numerical_gradient(loss, X))
-    errors["h0"] = relative_error(dh0, numerical_gradient(loss, state0[0]))
-    errors["c0"] = relative_error(dc0, numerical_gradient(loss, state0[1]))
-    return errors
-
-
 def test_bptt_matches_finite_differences_on_a_subset_of_steps_with_nonzero_state():
     rng = np.random.default_rng(0)
     layer = LSTM(3, 4, rng)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X = rng.normal(size=(2, 5, 3))
     state0 = (rng.normal(size=(2, 4)), rng.normal(size=(2, 4)))
     dY = steps_gradient(rng.normal(size=(2, 2, 4)), [3, 4], 5)
-    errors = bptt_errors(layer, X, state0, dY, (rng.normal(size=(2, 4)), rng.normal(size=(2, 4))))
+    errors = recurrent_gradient_errors(layer, X, state0, dY, (rng.normal(size=(2, 4)), rng.normal(size=(2, 4))))
     assert max(errors.values()) <= TOL, errors
 
 
 def test_single_step_cell_gradient():
     rng = np.random.default_rng(1)
     layer = LSTM(2, 3, rng)
-    randomize(layer, rng, scale=1.0)
+    randomize_parameters(layer, rng, scale=1.0)
     state0 = (rng.normal(size=(3, 3)), rng.normal(size=(3, 3)))
-    errors = bptt_errors(layer, rng.normal(size=(3, 1, 2)), state0, rng.normal(size=(3, 1, 3)),
+    errors = recurrent_gradient_errors(layer, rng.normal(size=(3, 1, 2)), state0, rng.normal(size=(3, 1, 3)),
                          (np.zeros((3, 3)), rng.normal(size=(3, 3))))
     assert max(errors.values()) <= TOL, errors
 
@@ -59,7 +38,7 @@ def test_gates_and_states_follow_the_lstm_equations():
     rng = np.random.default_rng(2)
     H = 4
     layer = LSTM(3, H, rng)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X = rng.normal(size=(2, 3, 3))
     h, c = rng.normal(size=(2, H)), rng.normal(size=(2, H))
     Y, cache = layer.forward(X, (h, c))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons_lib.gradcheck import numerical_gradient, relative_error
+from lessons_lib.gradcheck import numerical_gradient, randomize_parameters, recurrent_gradient_errors, relative_error
 from lessons_lib.losses import MSELoss
 from lessons_lib.rnn import RNN, concatenated_forward, loss_on_steps, steps_gradient
 from lessons_lib.through_time import compare_gradient_flow, gradient_norms_through_time
@@ -14,43 +14,22 @@ from lessons_lib.through_time import compare_gradient_flow, gradient_norms_throu
 TOL = 1e-7
 
 
-def randomize(layer, rng, scale=0.5):
-    """Non-zero random weights *and biases* (zeros would hide bugs)."""
-    for p in layer.parameters():
-        p.value[...] = rng.normal(0.0, scale, p.value.shape)
-
-
-def bptt_errors(layer, X, h0, dY, dh_last):
-    """Finite differences of L = sum(dY * Y) + sum(dh_last * h_T) against backward."""
-    def loss():
-        Y, cache = layer.forward(X, h0)
-        return float(np.sum(dY * Y) + np.sum(dh_last * cache["final_state"]))
-
-    layer.zero_grad()
-    _, cache = layer.forward(X, h0)
-    dX, dh0 = layer.backward(dY, cache, dh_last)
-    errors = {p.name: relative_error(p.grad, numerical_gradient(loss, p.value)) for p in layer.parameters()}
-    errors["X"] = relative_error(dX, numerical_gradient(loss, X))
-    errors["h0"] = relative_error(dh0, numerical_gradient(loss, h0))
-    return errors
-
-
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
 def test_bptt_matches_finite_differences_with_loss_on_last_two_of_five_steps(nonlinearity):
     rng = np.random.default_rng(0)
     layer = RNN(3, 4, rng, nonlinearity=nonlinearity)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X, h0 = rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 4))
     dY = steps_gradient(rng.normal(size=(2, 2, 4)), [3, 4], 5)     # the syllabus's example
-    errors = bptt_errors(layer, X, h0, dY, rng.normal(size=(2, 4)))
+    errors = recurrent_gradient_errors(layer, X, h0, dY, rng.normal(size=(2, 4)))
     assert max(errors.values()) <= TOL, errors
 
 
 def test_single_step_cell_gradient():
     rng = np.random.default_rng(1)
     layer = RNN(2, 3, rng)
-    randomize(layer, rng)
-    errors = bptt_errors(layer, rng.normal(size=(4, 1, 2)), rng.normal(size=(4, 3)),
+    randomize_parameters(layer, rng)
+    errors = recurrent_gradient_errors(layer, rng.normal(size=(4, 1, 2)), rng.normal(size=(4, 3)),
                          rng.normal(size=(4, 1, 3)), np.zeros((4, 3)))
     assert max(errors.values()) <= TOL, errors
 
@@ -189,7 +168,7 @@ def test_bad_input_names_the_argument():
 def test_state_gradients_match_finite_differences_of_the_states():
     rng = np.random.default_rng(8)
     layer = RNN(2, 3, rng)
-    randomize(layer, rng)
+    randomize_parameters(layer, rng)
     X = rng.normal(size=(1, 4, 2))
     Y, cache = layer.forward(X)
     dY = np.zeros_like(Y)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lessons_lib.gradcheck import numerical_gradient, relative_error
+from lessons_lib.gradcheck import numerical_gradient, randomize_parameters, relative_error
 from lessons_lib.seq2seq import (
     DEMO_TARGETS,
     EncoderDecoder,
@@ -20,11 +20,6 @@ from lessons_lib.seq2seq import (
 from lessons_lib.sequences import next_step_windows, standardize, synthetic_series
 
 TOL = 1e-7
-
-
-def randomize(model, rng, scale=0.5):
-    for p in model.parameters():
-        p.value[...] = rng.normal(0.0, scale, p.value.shape)
 
 
 def wiring_errors(model, inputs, rng, input_grad=True):
@@ -46,7 +41,7 @@ def wiring_errors(model, inputs, rng, input_grad=True):
 def test_sequence_to_sequence_gradient(cell):
     rng = np.random.default_rng(0)
     model = SequenceToSequence(2, 3, 2, rng, cell=cell)
-    randomize(model, rng)
+    randomize_parameters(model, rng)
     errors = wiring_errors(model, (rng.normal(size=(2, 4, 2)),), rng)
     assert max(errors.values()) <= TOL, errors
 
@@ -54,7 +49,7 @@ def test_sequence_to_sequence_gradient(cell):
 def test_sequence_to_vector_gradient_and_shape():
     rng = np.random.default_rng(1)
     model = SequenceToVector(2, 3, 4, rng, cell="lstm")
-    randomize(model, rng)
+    randomize_parameters(model, rng)
     X = rng.normal(size=(3, 5, 2))
     assert model.forward(X)[0].shape == (3, 4)
     errors = wiring_errors(model, (X,), rng)
@@ -66,7 +61,7 @@ def test_sequence_to_vector_gradient_and_shape():
 def test_vector_to_sequence_gradient(cell, mode):
     rng = np.random.default_rng(2)
     model = VectorToSequence(2, 3, 1, 4, rng, cell=cell, mode=mode)
-    randomize(model, rng)
+    randomize_parameters(model, rng)
     V = rng.normal(size=(3, 2))
     assert model.forward(V)[0].shape == (3, 4, 1)
     errors = wiring_errors(model, (V,), rng)
@@ -77,7 +72,7 @@ def test_vector_to_sequence_gradient(cell, mode):
 def test_encoder_decoder_gradient_reaches_the_encoder(cell):
     rng = np.random.default_rng(3)
     model = EncoderDecoder(3, 4, rng, cell=cell)
-    randomize(model, rng)
+    randomize_parameters(model, rng)
     source, target = rng.integers(0, 3, size=(2, 4)), rng.integers(0, 3, size=(2, 3))
     errors = wiring_errors(model, (source, target), rng, input_grad=False)
     assert max(errors.values()) <= TOL, errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from ..plots.style import OKABE_ITO
 from ..views.gradients import ACTIVATIONS, INITIALIZERS, N_BINS, gradient_flow_view
@@ -54,6 +55,7 @@ class GradientExplorer(Explorer):
         (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
                                         label="RMS of ∂L/∂a")
         self.g_level = self.ax_g.axhline(1.0, color=OKABE_ITO["black"], ls=":", lw=1, label="last layer's level")
+        self.ax_g.yaxis.set_minor_locator(NullLocator())  # minor log ticks: many labels, little information
         self.ax_g.set(yscale="log", xlabel="hidden layer (1 = input side)", ylabel="gradient size (log scale)",
                       title="Back-propagated gradients")
         self.ax_g.legend(fontsize=8, loc="best")
@@ -67,8 +69,12 @@ class GradientExplorer(Explorer):
     def draw(self, view):
         layers = np.arange(1, len(view.gradient_rms) + 1)
         bins = view.stats.activation_bins
+        # The layer axis grows in steps of 5, so moving the depth slider mostly keeps the axes (and the
+        # cached background) as they are.
+        top = 5 * int(np.ceil(len(layers) / 5)) + 0.5
         self.heat.set_data(view.activation_density)
         self.heat.set_extent((bins[0], bins[-1], 0.5, len(layers) + 0.5))
+        self.ax_a.set_ylim(0.5, top)
         rms = np.where(view.gradient_rms > 0, view.gradient_rms, np.nan)
         self.g_line.set_data(layers, rms)
         finite = rms[np.isfinite(rms)]
@@ -79,7 +85,7 @@ class GradientExplorer(Explorer):
             self.g_level.set_ydata([finite[-1]] * 2)
         self.g_level.set_visible(bool(finite.size))
         for ax in (self.ax_g, self.ax_s):
-            ax.set_xlim(0.5, len(layers) + 0.5)
+            ax.set_xlim(0.5, top)
         self.s_line.set_data(layers, view.stats.saturated_fraction)
         bn = (" + batch norm" if view.batch_norm else "") + (f" + dropout {view.dropout:.2g}" if view.dropout else "")
         self.suptitle.set_text(f"{view.activation}, {view.init} init{bn}: {view.message}")

@@ -39,6 +39,7 @@ class GradientFlowView:
     #: Root-mean-square of the back-propagated gradient dL/da per layer (NaN where it overflowed).
     gradient_rms: np.ndarray
     #: Ratio of the first hidden layer's gradient RMS to the last one's: ≪ 1 vanishing, ≫ 1 exploding.
+    #: ``message`` judges it per layer: below ×0.8 per layer vanishing, above ×1.25 exploding.
     gradient_ratio: float
     message: str
 
@@ -72,12 +73,16 @@ def gradient_flow_view(activation: str, init: str, depth: int, width: int, batch
 
 
 def _diagnosis(ratio: float, stats: LayerStatistics) -> str:
+    """One line for the figure: judged per layer, since a ratio over 50 layers means more than over 5."""
     if np.any(stats.activation_nonfinite > 0) or np.any(stats.gradient_nonfinite > 0):
         return "overflow: activations or gradients became infinite"
-    if not np.isfinite(ratio):
+    if not np.isfinite(ratio) or ratio == 0:
         return "gradients are zero: nothing flows back"
-    if ratio < 1e-2:
-        return f"vanishing: the first layer gets {ratio:.0e}× the last layer's gradient"
-    if ratio > 1e2:
-        return f"exploding: the first layer gets {ratio:.0e}× the last layer's gradient"
-    return f"healthy: first/last layer gradient ratio {ratio:.2g}"
+    n = len(stats.gradient_norm)
+    per_layer = ratio ** (1 / max(n - 1, 1))
+    summary = f"first layer gets {ratio:.1e}× the last layer's gradient, ×{per_layer:.2f} per layer"
+    if per_layer < 0.8:
+        return f"vanishing: {summary}"
+    if per_layer > 1.25:
+        return f"exploding: {summary}"
+    return f"roughly level: {summary}"

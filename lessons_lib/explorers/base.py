@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 from PIL import Image
 
 STATIC_SITE_ENV = "LESSONS_LIB_STATIC_SITE"
@@ -224,7 +226,7 @@ class Explorer:
                                              bbox=dict(facecolor="white", edgecolor="#D55E00", alpha=0.95))
             self._message.set_visible(False)
             self._animated = _mark_animated(self.figure)
-            self._background, self._background_key = None, None
+            self._background, self._background_key, self._keys = None, None, None
         return self.figure
 
     def show_message(self, text: str | None) -> None:
@@ -252,21 +254,29 @@ class Explorer:
         return png
 
     def _blit(self, fig: Figure) -> None:
-        """Redraw the figure, re-rendering the static parts only when they changed.
+        """Redraw the figure, re-rendering static parts only where they changed (matplotlib's blitting).
 
         Data artists (lines, images, legends, titles, the message) are *animated*: left out of the
-        background and drawn on top of it each time. The background -- frames, ticks, tick labels, axis
-        labels, most of the text and so most of the cost -- depends only on the axes' limits and scales,
-        so it is re-rendered only when those change (matplotlib's blitting technique).
+        background and drawn on top of it every time. The background -- frames, ticks, tick labels, axis
+        labels: most of the text, so most of the cost -- depends only on each axes' limits and scales, so
+        only the panels whose limits changed are re-rendered into it, each within its own cell of the figure.
         """
-        key = tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in fig.axes) \
-            + (self._static_version,)
+        keys = [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in fig.axes]
         canvas = fig.canvas
-        if key != self._background_key:
+        if self._background is None or self._background_key != self._static_version:
             canvas.draw()                      # draws everything that is not animated
-            self._background, self._background_key = canvas.copy_from_bbox(fig.bbox), key
+            self._cells = _cells(fig)
         else:
+            changed = [i for i, (new, old) in enumerate(zip(keys, self._keys)) if new != old]
             canvas.restore_region(self._background)
+            if changed:
+                renderer = canvas.get_renderer()
+                for i in changed:
+                    _clear(renderer, fig, self._cells[i])
+                    fig.axes[i].draw(renderer)
+        if self._background is None or self._keys != keys or self._background_key != self._static_version:
+            self._background = canvas.copy_from_bbox(fig.bbox)
+        self._keys, self._background_key = keys, self._static_version
         for artist in self._animated:
             if artist.get_visible():
                 (artist.axes or fig).draw_artist(artist)
@@ -387,6 +397,35 @@ def _mark_animated(fig: Figure) -> list:
     for artist in animated:
         artist.set_animated(True)
     return animated
+
+
+def _cells(fig: Figure) -> list[tuple[float, float, float, float]]:
+    """For each axes, the band of the figure (display pixels) that its static parts may occupy.
+
+    The panels of an explorer stand side by side, so each band runs the figure's full height; its sides
+    lie half-way across the free gap between this panel's decorations (tick labels, axis labels) and its
+    neighbours', leaving room for labels that grow a little when the limits change.
+    """
+    width, height = fig.canvas.get_width_height()
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i].x0)
+    cells = [None] * len(boxes)
+    for rank, i in enumerate(order):
+        left = 0.0 if rank == 0 else (boxes[order[rank - 1]].x1 + boxes[i].x0) / 2
+        right = float(width) if rank == len(order) - 1 else (boxes[i].x1 + boxes[order[rank + 1]].x0) / 2
+        cells[i] = (left, 0.0, right, float(height))
+    return cells
+
+
+def _clear(renderer, fig: Figure, cell) -> None:
+    """Paint one cell with the figure's background colour."""
+    x0, y0, x1, y1 = cell
+    gc = renderer.new_gc()
+    gc.set_linewidth(0)
+    renderer.draw_path(gc, Path.unit_rectangle(), Affine2D().scale(x1 - x0, y1 - y0).translate(x0, y0),
+                       fig.patch.get_facecolor())
+    gc.restore()
 
 
 def _encode_png(fig: Figure, compress_level: int) -> bytes:

@@ -115,9 +115,14 @@ class Choice:
     label: str
     options: tuple
     default: object
+    #: Readable names for some options (value -> text shown), e.g. {"pytorch_default": "standard U(±1/√n)"}.
+    names: dict = field(default_factory=dict)
 
     def sweep(self, n: int) -> list:
         return list(self.options)
+
+    def name(self, value) -> str:
+        return self.names.get(value, str(value))
 
     def sample(self, rng: np.random.Generator):
         return self.options[int(rng.integers(len(self.options)))]
@@ -125,8 +130,8 @@ class Choice:
     def widget(self, value):
         import ipywidgets as w
 
-        return w.Dropdown(options=list(self.options), value=value, description=self.label,
-                          style={"description_width": "initial"})
+        return w.Dropdown(options=[(self.name(o), o) for o in self.options], value=value,
+                          description=self.label, style={"description_width": "initial"})
 
     def validate(self, name: str, value):
         if value not in self.options:
@@ -180,7 +185,7 @@ class Explorer:
     static_control: str = ""
     static_frames: int = 12
     figsize: tuple[float, float] = (9.0, 3.4)
-    dpi: int = 72
+    dpi: int = 90
 
     def __init__(self, **values):
         self.values = {name: spec.default for name, spec in self.controls.items()}
@@ -303,26 +308,38 @@ class Explorer:
         import ipywidgets as w
 
         controls = {name: spec.widget(self.values[name]) for name, spec in self.controls.items()}
-        image = w.Image(value=self.render(), format="png")
+        for control in controls.values():
+            control.layout.width = "auto"          # fill the grid cell: longer slider tracks
+        first = self.render()
+        width_px = self.figure.canvas.get_width_height()[0]
+        # Shown at its own pixel width (never stretched, so never blurred), narrower on small screens.
+        image = w.Image(value=first, format="png", layout=w.Layout(width=f"{width_px}px", max_width="100%"))
+        image.add_class("lessons-explorer-image")
         status = w.HTML(value=self._status_text())
 
         def on_change(change, name):
-            status.value = "<i>updating…</i>"
+            # Feedback first: the figure dims and the status says so until the new frame arrives.
+            image.add_class("lessons-explorer-busy")
+            status.value = "<b>updating…</b>"
             try:
                 self.set(**{name: change["new"]})
                 image.value = self.render()
                 self.last_error = None
             except Exception as exc:  # shown to the student instead of vanishing into a log
                 self.last_error = f"{type(exc).__name__}: {exc}"
+            image.remove_class("lessons-explorer-busy")
             status.value = self._status_text()
 
         for name, control in controls.items():
             control.observe(lambda change, name=name: on_change(change, name), names="value")
         self.controls_widgets = controls
         self.image_widget = image
-        box = w.VBox([w.HTML(f"<b>{html.escape(self.title)}</b>"),
+        header = w.HTML(f"<style>{_BUSY_CSS}</style><b>{html.escape(self.title)}</b> "
+                        "<small>— drag a slider or click its number to type a value</small>")
+        box = w.VBox([header,
                       w.GridBox(list(controls.values()),
-                                layout=w.Layout(grid_template_columns="repeat(3, minmax(0, 1fr))")),
+                                layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                                max_width=f"{width_px}px")),
                       image, status])
         self._widgets = box
         return box
@@ -373,7 +390,7 @@ class Explorer:
     def describe(self) -> str:
         """The plain-text form of the explorer (what nbval compares)."""
         settings = ", ".join(f"{k}={_format_value(v)}" for k, v in self.values.items())
-        return f"{self.title} — interactive; controls: {settings}"
+        return f"{self.title} — interactive explorer, live when this cell runs; controls: {settings}"
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         if building_static_site():
@@ -447,6 +464,8 @@ def _format_value(value) -> str:
 def sweep_values(explorer: Explorer, name: str, n: int) -> Sequence:
     return explorer.controls[name].sweep(n)
 
+
+_BUSY_CSS = ".lessons-explorer-busy { opacity: 0.45; transition: opacity 0.15s; }"
 
 _STATIC_TEMPLATE = """\
 <div class="lessons-explorer-static" id="{uid}">

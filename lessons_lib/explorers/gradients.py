@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import PowerNorm
 from matplotlib.ticker import NullLocator
 
 from ..plots.style import OKABE_ITO
@@ -29,8 +30,12 @@ class GradientExplorer(Explorer):
 
     title = "Vanishing and exploding gradients"
     controls = {
-        "activation": Choice("activation", ACTIVATIONS, "tanh"),
-        "init": Choice("initializer", INITIALIZERS, "pytorch_default"),
+        "activation": Choice("activation", ACTIVATIONS, "tanh", {"leaky_relu": "leaky ReLU", "relu": "ReLU",
+                                                                  "elu": "ELU", "selu": "SELU"}),
+        "init": Choice("initializer", INITIALIZERS, "pytorch_default",
+                       {"normal": "N(0, 1)", "pytorch_default": "standard U(±1/√fan_in)", "uniform": "U(−1, 1)",
+                        "glorot_uniform": "Glorot uniform", "glorot_normal": "Glorot normal",
+                        "he_uniform": "He uniform", "he_normal": "He normal"}),
         "batch_norm": Toggle("batch normalization", False),
         "dropout": Slider("dropout rate", 0.0, 0.9, 0.0, step=0.05),
         "depth": Slider("hidden layers", 2, 50, 10, integer=True, continuous=False),
@@ -46,10 +51,12 @@ class GradientExplorer(Explorer):
 
     def build(self, fig):
         self.ax_a, self.ax_g, self.ax_s = fig.subplots(1, 3)
-        # A fixed colour scale keeps the colour bar (and so the static background) unchanged between frames.
+        # A fixed colour scale keeps the colour bar (and so the static background) unchanged between frames;
+        # the power law spreads the small fractions of widely spread activations over visible colours.
         self.heat = self.ax_a.imshow(np.zeros((2, N_BINS)), aspect="auto", origin="lower", cmap="viridis",
-                                     vmin=0.0, vmax=0.3, interpolation="nearest")
-        fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9, extend="max")
+                                     norm=PowerNorm(0.4, vmin=0.0, vmax=0.5), interpolation="nearest")
+        fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9, extend="max",
+                     ticks=[0, 0.01, 0.05, 0.1, 0.2, 0.5])
         self.ax_a.set(xlabel="activation value (outside → edge bins)", ylabel="hidden layer (1 = input side)",
                       title="Activations, layer by layer")
         (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
@@ -88,7 +95,8 @@ class GradientExplorer(Explorer):
             ax.set_xlim(0.5, top)
         self.s_line.set_data(layers, view.stats.saturated_fraction)
         bn = (" + batch norm" if view.batch_norm else "") + (f" + dropout {view.dropout:.2g}" if view.dropout else "")
-        self.suptitle.set_text(f"{view.activation}, {view.init} init{bn}: {view.message}")
+        act, init = self.controls["activation"].name(view.activation), self.controls["init"].name(view.init)
+        self.suptitle.set_text(f"{act}, {init} init{bn}: {view.message}")
         self.show_message("Overflow: activations or gradients became infinite.\n"
                           "Try a smaller initialisation or batch normalization."
                           if view.message.startswith("overflow") else None)

@@ -32,15 +32,18 @@ class LearningRateExplorer(Explorer):
     figsize = (12.0, 3.8)
 
     def compute(self, optimizer, lr, epochs, surface):
+        # The race always shows the four classics, plus the chosen optimizer when it is another one.
+        racers = RACE_OPTIMIZERS + ((optimizer,) if optimizer not in RACE_OPTIMIZERS else ())
         return (range_test_view(optimizer), training_view(optimizer, lr, epochs),
-                race_view(surface, lr))
+                race_view(surface, lr, optimizers=racers))
 
     def build(self, fig):
         self.ax_r, self.ax_t, self.ax_c = fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
         (self.r_line,) = self.ax_r.plot([], [], color=OKABE_ITO["blue"], lw=2, label="smoothed loss")
         self.r_suggest = self.ax_r.axvline(1e-3, color=OKABE_ITO["green"], ls="--", lw=1.5, label="suggested")
         self.r_chosen = self.ax_r.axvline(1e-2, color=OKABE_ITO["vermillion"], lw=1.5, label="your choice")
-        self.ax_r.set(xscale="log", xlim=(1e-5, 10.0), xlabel="learning rate (log scale)", ylabel="training loss")
+        # A little margin beyond 1e-5 and 10, so a choice at either end stays visible.
+        self.ax_r.set(xscale="log", xlim=(6e-6, 16.0), xlabel="learning rate (log scale)", ylabel="training loss")
         self.r_legend = self.ax_r.legend(fontsize=8, loc="upper left")
         (self.t_train,) = self.ax_t.plot([], [], color=OKABE_ITO["blue"], lw=2, marker=".", label="training")
         (self.t_val,) = self.ax_t.plot([], [], color=OKABE_ITO["orange"], lw=2, marker=".", label="validation")
@@ -48,12 +51,13 @@ class LearningRateExplorer(Explorer):
         self.ax_t.set(xlabel="epoch", ylabel="cross-entropy loss")
         self.ax_t.legend(fontsize=8, loc="upper right")
         self.c_paths = []
-        for name, color, style in zip(RACE_OPTIMIZERS, CYCLE, LINESTYLES):
+        for name, color, style in zip(RACE_OPTIMIZERS + ("chosen",), CYCLE, LINESTYLES):
             (line,) = self.ax_c.plot([], [], color=color, ls=style, lw=1.8, marker=".", ms=3, label=name)
             self.c_paths.append(line)
         (self.c_start,) = self.ax_c.plot([], [], "o", color=OKABE_ITO["black"], ms=6, zorder=5)
         (self.c_min,) = self.ax_c.plot([], [], "*", color=OKABE_ITO["black"], ms=12, zorder=5)
-        self.c_legend = self.ax_c.legend(fontsize=7, loc="lower right", title="final loss", title_fontsize=7)
+        self.c_legend = self.ax_c.legend(fontsize=8, loc="lower right", title="final loss", title_fontsize=8,
+                                         framealpha=0.85)
         self.ax_c.set(xlabel="θ₁", ylabel="θ₂")
         self._contour_surface = None
         self._contour = None
@@ -96,8 +100,16 @@ class LearningRateExplorer(Explorer):
             self.c_min.set_data([race.surface.minimum[0]], [race.surface.minimum[1]])
             self._contour_surface = race.surface.name
             self.invalidate_background()
-        for line, text, path in zip(self.c_paths, self.c_legend.get_texts(), race.paths):
+        chosen = self.values["optimizer"]
+        entries = zip(self.c_paths, self.c_legend.get_texts(), self.c_legend.legend_handles)
+        for k, (line, text, handle) in enumerate(entries):
+            path = race.paths[k] if k < len(race.paths) else None
+            for artist in (line, text, handle):
+                artist.set_visible(path is not None)
+            if path is None:
+                continue
             line.set_data(path.points[:, 0], path.points[:, 1])
+            line.set_linewidth(3.0 if path.optimizer == chosen else 1.5)   # the student's choice stands out
             status = f"diverged at step {path.diverged_at}" if path.diverged_at else f"{path.final_loss:.3g}"
             text.set_text(f"{path.optimizer}: {status}")
         self.ax_c.set_title(f"Optimizer race, same lr, {race.surface.name}", fontsize=10)

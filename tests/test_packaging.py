@@ -41,7 +41,8 @@ def _environment_requirements() -> dict[str, str]:
 def test_environment_yml_matches_pyproject():
     conda = _environment_requirements()
     conda.pop("python")
-    conda.pop("jupyterlab")  # an editor for the reader, not a dependency of the package
+    conda.pop("jupyterlab")  # the reader's editor and its MyST renderer, not dependencies of the package
+    conda.pop("jupyterlab-myst")
     assert conda == _pyproject_requirements()
 
 

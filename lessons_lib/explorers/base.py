@@ -186,12 +186,15 @@ class Explorer:
     static_frames: int = 12
     figsize: tuple[float, float] = (9.0, 3.4)
     dpi: int = 90
+    #: Width of the static site's frames, in pixels (they are shown unscaled in the text column).
+    static_width_px: int = 720
 
     def __init__(self, **values):
         self.values = {name: spec.default for name, spec in self.controls.items()}
         self.set(**values)
         self.figure: Figure | None = None
         self._layout_frozen = False
+        self._static = False
         self._static_version = 0
         # Live frames favour speed (PNG level 1 encodes ~10x faster); site frames favour size.
         self._compress_level = 1
@@ -223,7 +226,13 @@ class Explorer:
 
     def _ensure_figure(self) -> Figure:
         if self.figure is None:
-            self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+            # Site frames are drawn at the width of the site's text column (about 700 px) and shown unscaled;
+            # a narrower figure in inches keeps their text as large, relative to the panels, as live frames'.
+            figsize, dpi = self.figsize, self.dpi
+            if self._static:
+                figsize = (9.0, self.figsize[1] * max(9.0 / self.figsize[0], 0.9))
+                dpi = self.static_width_px / figsize[0]
+            self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
             self.build(self.figure)
             self._message = self.figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
@@ -366,16 +375,21 @@ class Explorer:
         label, sweep = self.static_sweep()
         saved = dict(self.values)
         frames, labels = [], []
-        self._compress_level = 9
+        # The site's text column is about 700 px wide: frames get their own, narrower figure, drawn at that
+        # size so that nothing is scaled down and the labels stay legible.
+        live_figure, live_layout = self.figure, self._layout_frozen
+        self.figure, self._layout_frozen, self._compress_level = None, False, 9
         try:
+            self._static = True
             for frame_label, values in sweep:
                 self.values = dict(saved)
                 self.set(**values)
                 frames.append("data:image/png;base64," + base64.b64encode(self.render()).decode("ascii"))
                 labels.append(frame_label)
         finally:
+            self._static = False
             self.values = saved
-            self._compress_level = 1
+            self.figure, self._layout_frozen, self._compress_level = live_figure, live_layout, 1
         swept = set().union(*(values for _, values in sweep))
         start = next((i for i, (_, values) in enumerate(sweep)
                       if all(saved[k] == v for k, v in values.items())), 0)

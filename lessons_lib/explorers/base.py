@@ -25,7 +25,6 @@ import json
 import math
 import os
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -173,7 +172,6 @@ class Timing:
 
     compute_s: float = 0.0
     render_s: float = 0.0
-    history: list = field(default_factory=list)
 
 
 class Explorer:
@@ -277,18 +275,18 @@ class Explorer:
         """
         keys = [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in fig.axes]
         canvas = fig.canvas
-        if self._background is None or self._background_key != self._static_version:
+        full = self._background is None or self._background_key != self._static_version
+        if full:
             canvas.draw()                      # draws everything that is not animated
             self._cells = _cells(fig)
         else:
-            changed = [i for i, (new, old) in enumerate(zip(keys, self._keys)) if new != old]
             canvas.restore_region(self._background)
-            if changed:
-                renderer = canvas.get_renderer()
-                for i in changed:
+            renderer = canvas.get_renderer()
+            for i, (new, old) in enumerate(zip(keys, self._keys)):
+                if new != old:
                     _clear(renderer, fig, self._cells[i])
                     fig.axes[i].draw(renderer)
-        if self._background is None or self._keys != keys or self._background_key != self._static_version:
+        if full or keys != self._keys:
             self._background = canvas.copy_from_bbox(fig.bbox)
         self._keys, self._background_key = keys, self._static_version
         for artist in self._animated:
@@ -473,10 +471,6 @@ def _format_value(value) -> str:
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value)
-
-
-def sweep_values(explorer: Explorer, name: str, n: int) -> Sequence:
-    return explorer.controls[name].sweep(n)
 
 
 _BUSY_CSS = ".lessons-explorer-busy { opacity: 0.45; transition: opacity 0.15s; }"

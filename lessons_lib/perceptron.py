@@ -65,8 +65,9 @@ class Perceptron:
     n_inputs, n_outputs : int
         Number of input features and of TLUs (one per binary output).
     eta : float
-        Learning rate, > 0. (Starting from zero weights, eta only rescales all weights, so the sequence of
-        predictions does not depend on it; from random weights it does.)
+        Learning rate, > 0. (Starting from zero weights, eta only rescales all weights, so in exact
+        arithmetic the sequence of predictions does not depend on it; in floating point, rounding can break
+        the ties at z = 0 differently for some eta. From random weights it always matters.)
     rng : numpy Generator or int, optional
         Needed for ``init="normal"`` and for shuffling in :meth:`fit`.
     init : {"zeros", "normal"}
@@ -166,7 +167,7 @@ class Perceptron:
         n_epochs = len(hist.errors_per_epoch)
         if self.converged:
             self.message = (f"converged: epoch {n_epochs} classified every instance correctly "
-                            f"after {sum(hist.mistake)} weight updates")
+                            f"after {_count(sum(hist.mistake), 'weight update')}")
         else:
             self.message = (f"did not converge in {max_epochs} epochs ({hist.errors_per_epoch[-1]} "
                             f"instances still misclassified in the last epoch); the classes may not be "
@@ -195,3 +196,7 @@ class Perceptron:
 
     def __repr__(self) -> str:
         return f"Perceptron(n_inputs={self.n_inputs}, n_outputs={self.n_outputs}, eta={self.eta})"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

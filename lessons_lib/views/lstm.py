@@ -1,0 +1,88 @@
+"""Section 2.4.2 — what the LSTM figures show: a task where memory matters and the gates on it.
+
+The *marked-value* task: every sequence carries random values in ``[-1, 1]`` on channel 0 and a marker
+(a 1) on channel 1 at one step in its first half; the target, read after the last step, is the value that
+stood next to the marker. Every other value is a distractor, so the network must write the marked value
+into its memory, keep it over the following steps and ignore what comes after - the job the LSTM's gates
+were made for. With the marker always at step 0 it is the "remember the first value" task.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_positive, check_positive_int, check_rng
+from ..losses import MSELoss
+from ..lstm import LSTM
+from ..seq2seq import History, SequenceToVector, train_sequence_model
+
+__all__ = ["marked_value_task", "set_forget_bias", "train_marked_value_lstm", "gate_traces",
+           "memory_correlation"]
+
+
+def marked_value_task(n: int, seq_len: int, rng, first_only: bool = False):
+    """``X`` (n, seq_len, 2), targets ``y`` (n, 1) and the marker ``positions`` (n,).
+
+    The marker sits at a uniformly drawn step in ``[0, seq_len // 2)`` (at step 0 with ``first_only``).
+    """
+    n = check_positive_int(n, "n")
+    seq_len = check_positive_int(seq_len, "seq_len", minimum=2)
+    rng = check_rng(rng)
+    X = np.zeros((n, seq_len, 2))
+    X[:, :, 0] = rng.uniform(-1.0, 1.0, size=(n, seq_len))
+    positions = np.zeros(n, dtype=np.int64) if first_only else rng.integers(0, seq_len // 2, size=n)
+    rows = np.arange(n)
+    X[rows, positions, 1] = 1.0
+    return X, X[rows, positions, 0][:, None].copy(), positions
+
+
+def set_forget_bias(lstm: LSTM, value: float) -> None:
+    """Start the forget gate at ``sigmoid(value)``: its block of ``b_x`` is set to ``value``, of ``b_h`` to 0."""
+    H = lstm.hidden_size
+    lstm.b_x.value[H:2 * H] = float(value)
+    lstm.b_h.value[H:2 * H] = 0.0
+
+
+def train_marked_value_lstm(rng=0, seq_len: int = 20, hidden_size: int = 8, n: int = 512,
+                            forget_bias: float | None = 2.0, epochs: int = 30, lr: float = 0.02,
+                            first_only: bool = False):
+    """Train a sequence-to-vector LSTM on :func:`marked_value_task` (MSE, Adam, batches of 32).
+
+    ``forget_bias`` (``None``: PyTorch's default initialisation) starts the forget gate near
+    ``sigmoid(forget_bias)``. Returns ``(model, history, (X, y, positions))``; the targets have variance
+    1/3, so an MSE of about 0.33 means the network has learned nothing.
+    """
+    rng = check_rng(rng)
+    X, y, positions = marked_value_task(n, seq_len, rng, first_only=first_only)
+    model = SequenceToVector(2, check_positive_int(hidden_size, "hidden_size"), 1, rng, cell="lstm")
+    if forget_bias is not None:
+        set_forget_bias(model.recurrent, forget_bias)
+    history: History = train_sequence_model(model, X, y, MSELoss(), rng=rng, epochs=epochs, batch_size=32,
+                                            lr=check_positive(lr, "lr"))
+    return model, history, (X, y, positions)
+
+
+def gate_traces(lstm: LSTM, x) -> dict[str, np.ndarray]:
+    """Run ``lstm`` on one sequence ``x`` (T, D): ``{"i", "f", "g", "o", "c", "h"}``, each (T, H)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence of shape (T, D), got shape {x.shape}")
+    _, cache = lstm.forward(x[None])
+    out = {name: np.array(values[0]) for name, values in cache["gates"].items()}
+    out["c"] = np.array(cache["cells"][0])
+    out["h"] = np.array(cache["states"][0])
+    return out
+
+
+def memory_correlation(lstm: LSTM, X, y) -> np.ndarray:
+    """Correlation, over the sequences of ``X`` (B, T, D), between each unit's final cell state ``c_T``
+    and the target ``y`` (B, 1) or (B,): (H,) values in [-1, 1]; near ±1 for a unit that stores it."""
+    y = np.asarray(y, dtype=np.float64).reshape(-1)
+    _, cache = lstm.forward(X)
+    c_last = cache["cells"][:, -1]
+    if c_last.shape[0] != y.size:
+        raise ValueError(f"y must have one target per sequence ({c_last.shape[0]}), got {y.size}")
+    c = c_last - c_last.mean(axis=0)
+    t = y - y.mean()
+    denom = np.sqrt((c * c).sum(axis=0) * (t * t).sum())
+    return np.divide(c.T @ t, denom, out=np.zeros(c.shape[1]), where=denom > 0)

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from lessons_lib.lstm import LSTM
+from lessons_lib.views.lstm import (
+    gate_traces,
+    marked_value_task,
+    memory_correlation,
+    set_forget_bias,
+    train_marked_value_lstm,
+)
+
+
+def test_marked_value_task_targets_are_the_marked_values():
+    X, y, pos = marked_value_task(50, 10, rng=0)
+    assert X.shape == (50, 10, 2) and y.shape == (50, 1)
+    assert np.all(X[:, :, 1].sum(axis=1) == 1) and np.all(pos < 5)
+    np.testing.assert_array_equal(y[:, 0], X[np.arange(50), pos, 0])
+    _, _, first = marked_value_task(20, 10, rng=1, first_only=True)
+    assert np.all(first == 0)
+    with pytest.raises(ValueError, match="seq_len"):
+        marked_value_task(5, 1, rng=0)
+
+
+def test_set_forget_bias_touches_only_the_forget_block():
+    lstm = LSTM(2, 3, rng=0)
+    before = lstm.b_x.value.copy()
+    set_forget_bias(lstm, 2.5)
+    np.testing.assert_array_equal(lstm.b_x.value[3:6], 2.5)
+    np.testing.assert_array_equal(lstm.b_h.value[3:6], 0.0)
+    np.testing.assert_array_equal(lstm.b_x.value[:3], before[:3])
+    _, cache = lstm.forward(np.zeros((1, 1, 2)))
+    np.testing.assert_allclose(cache["gates"]["f"], 1 / (1 + np.exp(-2.5)))
+
+
+def test_gate_traces_match_the_layer_and_lie_in_range():
+    lstm = LSTM(2, 4, rng=0)
+    x = np.random.default_rng(0).normal(size=(7, 2))
+    tr = gate_traces(lstm, x)
+    assert set(tr) == {"i", "f", "g", "o", "c", "h"}
+    Y, _ = lstm.forward(x[None])
+    np.testing.assert_allclose(tr["h"], Y[0])
+    for k in "ifo":
+        assert tr[k].shape == (7, 4) and tr[k].min() > 0 and tr[k].max() < 1
+    np.testing.assert_allclose(tr["h"], tr["o"] * np.tanh(tr["c"]))
+    with pytest.raises(ValueError, match="x must be"):
+        gate_traces(lstm, x[None])
+
+
+def test_trained_lstm_stores_the_marked_value():
+    model, history, (X, y, _) = train_marked_value_lstm(rng=0, n=256, epochs=20)
+    assert history.final_loss < 0.05 < history.epoch_losses[0]
+    assert np.abs(memory_correlation(model.recurrent, X, y)).max() > 0.9
+    with pytest.raises(ValueError, match="y must"):
+        memory_correlation(model.recurrent, X, y[:3])

@@ -1,0 +1,97 @@
+"""Section 2.3.4 (also used by 2.3.6) — figures: digits, learning curves, decision regions, sawtooth.
+
+Each function returns its Figure; the numbers come from ``lessons_lib.views.hidden_layers`` or from
+``training.History`` objects.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import ListedColormap
+
+from .style import CYCLE, LINESTYLES, OKABE_ITO
+
+__all__ = ["draw_digits", "draw_learning_curves", "draw_train_vs_val", "draw_decision_regions", "draw_sawtooth"]
+
+
+def draw_digits(X, y, n: int = 10, shape=(8, 8), title: str = "Handwritten digits (8 x 8 pixels)"):
+    """The first image of each label among the first ``n`` labels, as grey pictures with their label."""
+    X, y = np.asarray(X), np.asarray(y)
+    labels = [c for c in np.unique(y)][:n]
+    fig, axes = plt.subplots(1, len(labels), figsize=(1.1 * len(labels), 1.6))
+    axes = np.atleast_1d(axes)
+    for ax, c in zip(axes, labels):
+        ax.imshow(X[np.flatnonzero(y == c)[0]].reshape(shape), cmap="gray_r", vmin=0)
+        ax.set_title(f"label {c}", fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_learning_curves(histories: dict, title: str = "Learning curves", accuracy_ylim=None):
+    """Two panels: training loss and validation accuracy per epoch, one line per labelled History."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for (label, h), color, ls in zip(histories.items(), CYCLE, LINESTYLES):
+        epochs = np.arange(1, len(h.train_loss) + 1)
+        ax_loss.plot(epochs, h.train_loss, color=color, ls=ls, lw=2, label=label)
+        ax_acc.plot(epochs, h.val_accuracy, color=color, ls=ls, lw=2, label=label)
+    ax_loss.set(xlabel="epoch", ylabel="training loss (cross-entropy)", yscale="log", title="Training loss")
+    ax_acc.set(xlabel="epoch", ylabel="validation accuracy", title="Validation accuracy")
+    if accuracy_ylim is not None:
+        ax_acc.set_ylim(*accuracy_ylim)
+    ax_acc.legend(fontsize=9, handlelength=3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_train_vs_val(history, title: str = "Training versus validation"):
+    """Loss and accuracy per epoch on the training set and on the validation set of one run."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    epochs = np.arange(1, len(history.train_loss) + 1)
+    for ax, train, val, name in [(ax_loss, history.train_loss, history.val_loss, "loss (cross-entropy)"),
+                                 (ax_acc, history.train_accuracy, history.val_accuracy, "accuracy")]:
+        ax.plot(epochs, train, color=CYCLE[0], ls=LINESTYLES[0], lw=2, label="training")
+        ax.plot(epochs, val, color=CYCLE[1], ls=LINESTYLES[1], lw=2, label="validation")
+        ax.set(xlabel="epoch", ylabel=name, title=name.split(" ")[0].capitalize())
+        ax.legend(fontsize=9)
+    ax_loss.set_yscale("log")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_decision_regions(grids: dict, X, y, title: str = "Decision regions"):
+    """One panel per labelled ``(xs, ys, classes)`` grid (from ``decision_grid``), with the points on top."""
+    X, y = np.asarray(X), np.asarray(y)
+    n_classes = int(max(y.max(), *(g[2].max() for g in grids.values()))) + 1
+    region_colors = ListedColormap([CYCLE[c % len(CYCLE)] for c in range(n_classes)])
+    markers = "o^sDv"
+    fig, axes = plt.subplots(1, len(grids), figsize=(3.6 * len(grids), 3.8), squeeze=False)
+    for ax, (label, (xs, ys, classes)) in zip(axes[0], grids.items()):
+        ax.pcolormesh(xs, ys, classes, cmap=region_colors, vmin=-0.5, vmax=n_classes - 0.5, alpha=0.3,
+                      shading="auto")
+        for c in range(n_classes):
+            pts = X[y == c]
+            ax.scatter(pts[:, 0], pts[:, 1], s=9, color=CYCLE[c % len(CYCLE)], marker=markers[c % len(markers)],
+                       edgecolors=OKABE_ITO["black"], linewidths=0.3, label=f"class {c}")
+        ax.set(title=label, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    axes[0][-1].legend(fontsize=8, loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def draw_sawtooth(curves: dict, title: str = "Composing the tent map"):
+    """One panel per labelled ``(x, f)`` curve, side by side with a shared y axis."""
+    fig, axes = plt.subplots(1, len(curves), figsize=(2.6 * len(curves), 2.6), sharey=True, squeeze=False)
+    for ax, (label, (x, f)), color in zip(axes[0], curves.items(), CYCLE):
+        ax.plot(x, f, color=color, lw=1.5)
+        ax.set(title=label, xlabel="input $x$")
+    axes[0][0].set_ylabel("network output")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

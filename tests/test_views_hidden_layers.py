@@ -1,0 +1,85 @@
+"""The numbers behind 2.3.4 (and 2.3.6): data split, parameter counts, training, decision grids, sawtooth."""
+
+import numpy as np
+import pytest
+
+from lessons_lib.datasets import make_xor
+from lessons_lib.views.hidden_layers import (
+    architecture_label,
+    count_linear_pieces,
+    decision_grid,
+    digits_split,
+    parameter_count,
+    sawtooth_network,
+    train_classifier,
+)
+
+
+def test_digits_split_sizes_range_and_determinism():
+    (X, y), (Xv, yv) = digits_split(1000, seed=0)
+    assert X.shape == (1000, 64) and Xv.shape == (797, 64) and y.shape == (1000,) and yv.shape == (797,)
+    assert X.min() == 0.0 and X.max() == 1.0
+    (X2, _), _ = digits_split(1000, seed=0)
+    np.testing.assert_array_equal(X, X2)
+    with pytest.raises(ValueError, match="n_train"):
+        digits_split(1797)
+
+
+def test_parameter_count_of_an_mlp():
+    from lessons_lib.network import mlp
+    assert parameter_count(mlp([64, 32, 10], rng=0)) == 64 * 32 + 32 + 32 * 10 + 10
+    # batch norm adds gamma and beta per hidden unit
+    assert parameter_count(mlp([64, 32, 10], rng=0, batch_norm=True)) == 2410 + 64
+
+
+def test_train_classifier_learns_xor_and_is_deterministic():
+    X, y = make_xor(300, rng=0)
+    a = train_classifier((16,), (X[:200], y[:200]), (X[200:], y[200:]), lr=1e-2, epochs=40, seed=1)
+    b = train_classifier((16,), (X[:200], y[:200]), (X[200:], y[200:]), lr=1e-2, epochs=40, seed=1)
+    assert a.val_accuracy > 0.9 and a.train_accuracy > 0.9
+    assert a.val_accuracy == b.val_accuracy and a.history.train_loss == b.history.train_loss
+    assert a.n_params == 2 * 16 + 16 + 16 * 2 + 2
+    c = train_classifier((8,), (X[:200], y[:200]), (X[200:], y[200:]), epochs=1, input_batch_norm=True,
+                         optimizer="sgd", lr=0.1)
+    assert type(c.model[0]).__name__ == "BatchNorm1d"
+    with pytest.raises(ValueError, match="hidden"):
+        train_classifier((0,), (X, y), (X, y))
+
+
+def test_decision_grid_shape_and_classes():
+    X, y = make_xor(200, rng=0)
+    r = train_classifier((16,), (X, y), (X, y), lr=1e-2, epochs=30, seed=0)
+    xs, ys, classes = decision_grid(r.model, X, resolution=21)
+    assert xs.shape == (21,) and ys.shape == (21,) and classes.shape == (21, 21)
+    assert set(np.unique(classes)) <= {0, 1}
+    # XOR: opposite corners share a class, neighbouring corners do not
+    assert classes[0, 0] == classes[-1, -1] != classes[0, -1] == classes[-1, 0]
+    with pytest.raises(ValueError, match="X"):
+        decision_grid(r.model, np.zeros((5, 3)))
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 5, 8])
+def test_sawtooth_has_2_to_the_depth_pieces(depth):
+    x = np.linspace(0.0, 1.0, 2**11 + 1)
+    net = sawtooth_network(depth)
+    f = net(x[:, None])[:, 0]
+    assert count_linear_pieces(x, f) == 2**depth
+    assert f.min() == 0.0 and f.max() == 1.0
+    assert parameter_count(net) == 7 + 6 * (depth - 1)
+
+
+def test_count_linear_pieces_known_values_and_bad_input():
+    x = np.linspace(-1, 1, 201)
+    assert count_linear_pieces(x, 3 * x + 1) == 1
+    assert count_linear_pieces(x, np.abs(x)) == 2
+    with pytest.raises(ValueError, match="x and f"):
+        count_linear_pieces(x, x[:-1])
+    with pytest.raises(ValueError, match="depth"):
+        sawtooth_network(0)
+
+
+def test_architecture_label():
+    assert architecture_label(()) == "no hidden layer"
+    assert architecture_label((32,)) == "1 x 32"
+    assert architecture_label([16, 16, 16]) == "3 x 16"
+    assert architecture_label((64, 32)) == "64-32"

@@ -5,6 +5,11 @@ One module per idea, named after it; the book section that teaches each one is g
 =====================  =========================================================================
 Section                Modules
 =====================  =========================================================================
+1.1.1                  ``online.least_squares``; ``views.chapter1_supervision`` (a car-price table)
+1.1.2, 1.1.3           ``clustering`` (k-means, labelling clusters from a few labels)
+1.1.4                  ``views.chapter1_learning`` (masking images: labels from the data itself)
+1.1.5                  ``bandit`` (an epsilon-greedy agent)
+1.2.1, 1.2.2           ``online`` (batch vs online learning on a drifting stream)
 2.1                    ``mcculloch_pitts`` (drawings: ``plots.mcculloch_pitts``)
 2.2, 2.2.1             ``perceptron``
 2.3                    ``autodiff`` (scalar reverse-mode engine), ``layers``, ``network``, ``losses``,
@@ -23,7 +28,8 @@ data                   ``datasets`` (generated tasks, handwritten digits), ``seq
 =====================  =========================================================================
 
 Shared pieces: ``parameter`` (a value and its gradient), ``module`` (the forward/backward contract),
-``views`` (what explorers draw, as pure numpy functions), ``explorers`` (widgets), ``plots``.
+``views`` (what figures and explorers show, as pure numpy functions, one module per section's topic),
+``plots`` (the figures, same names), ``explorers`` (widgets).
 Model modules import numpy only; ``plots`` and ``explorers`` add matplotlib and ipywidgets.
 """
 

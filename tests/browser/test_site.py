@@ -26,10 +26,28 @@ class Page:
 # One line per page; explorer notebooks add theirs here.
 PAGES = [
     Page("index.html", lands_on="book/intro.html"),
+    Page("notebooks/1_1_1_supervised_learning.html", math=True, figures=2),
+    Page("notebooks/1_1_2_unsupervised_learning.html", math=True, figures=3),
+    Page("notebooks/1_1_3_semi_supervised_learning.html", math=True, figures=1),
+    Page("notebooks/1_1_4_self_supervised_learning.html", math=True, figures=1),
+    Page("notebooks/1_1_5_reinforcement_learning.html", math=True, figures=1),
+    Page("notebooks/1_2_1_batch_learning.html", math=True, figures=1),
+    Page("notebooks/1_2_2_online_learning.html", math=True, figures=1),
     Page("notebooks/2_1_logical_computations.html", math=True, figures=2),
+    Page("notebooks/2_2_1_how_to_train_a_perceptron.html", math=True, figures=3),
+    Page("notebooks/2_2_the_perceptron.html", math=True, figures=1),
+    Page("notebooks/2_3_1_how_backpropagation_works.html", math=True, figures=3),
     Page("notebooks/2_3_2_vanishing_exploding_gradients.html", math=True, figures=1, explorers=1),
     Page("notebooks/2_3_3_activation_functions.html", math=True, figures=1, explorers=1),
+    Page("notebooks/2_3_4_hidden_layers.html", math=True, figures=5),
     Page("notebooks/2_3_5_learning_rate_and_optimizer.html", math=True, figures=1, explorers=1),
+    Page("notebooks/2_3_6_batch_normalization.html", math=True, figures=1),
+    Page("notebooks/2_3_7_dropout.html", math=True, figures=3),
+    Page("notebooks/2_3_deep_neural_networks.html", math=True, figures=3),
+    Page("notebooks/2_4_1_how_to_train_rnns.html", math=True, figures=5),
+    Page("notebooks/2_4_2_lstm.html", math=True, figures=4),
+    Page("notebooks/2_4_3_gru.html", math=True, figures=2),
+    Page("notebooks/2_4_recurrent_neural_networks.html", math=True, figures=4),
 ]
 EXPLORER_PAGES = [p for p in PAGES if p.explorers]
 # A reader may be on a slow or metered connection: every page, frames included, stays under this size.

@@ -92,3 +92,14 @@ def _number(value, name: str) -> float:
     if not np.isfinite(v):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return v
+
+
+def check_layer_sizes(sizes, name: str = "sizes") -> list[int]:
+    """Layer widths of a network, input and output included: at least two positive integers."""
+    try:
+        sizes = [check_positive_int(s, f"{name}[{i}]") for i, s in enumerate(sizes)]
+    except TypeError as exc:
+        raise ValueError(f"{name} must be a sequence of integers, got {sizes!r}") from exc
+    if len(sizes) < 2:
+        raise ValueError(f"{name} must list at least an input and an output size, got {sizes!r}")
+    return sizes

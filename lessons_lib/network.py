@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_in_range, check_positive_int, check_rng
+from ._validation import check_in_range, check_layer_sizes, check_rng
 from .batchnorm import BatchNorm1d
 from .dropout import Dropout
 from .layers import ActivationLayer, Dense
@@ -79,12 +79,7 @@ def mlp(sizes, activation: str = "relu", rng=None, init: str = "pytorch_default"
     dropout : float
         Drop probability of a :class:`Dropout` after each hidden activation (0 = none).
     """
-    try:
-        sizes = [check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-    except TypeError as exc:
-        raise ValueError(f"sizes must be a sequence of integers, got {sizes!r}") from exc
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
+    sizes = check_layer_sizes(sizes)
     rng = check_rng(rng)
     dropout = check_in_range(dropout, "dropout", 0.0, 1.0)
     # Dropout masks get their own stream, drawn first whether or not dropout is used, so that changing

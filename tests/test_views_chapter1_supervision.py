@@ -1,7 +1,5 @@
 """The numbers behind sections 1.1.1-1.1.3: the synthetic car table, the split, the classifier, the elbow."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -19,13 +17,6 @@ from lessons_lib.views.chapter1_supervision import (
     split_indices,
     train_classifier,
 )
-
-
-def test_view_does_not_import_matplotlib():
-    code = ("import sys, lessons_lib.views.chapter1_supervision; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_noiseless_cars_give_back_the_true_rule():

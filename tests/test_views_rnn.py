@@ -1,20 +1,11 @@
 """Views of section 2.4: an input's influence over time, the dominant period of a series."""
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from lessons_lib.rnn import RNN
 from lessons_lib.views.rnn import dominant_period, input_influence
-
-
-def test_views_do_not_import_matplotlib():
-    code = ("import sys, lessons_lib.views.rnn; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_input_influence_is_causal_and_fades():

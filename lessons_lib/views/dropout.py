@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, check_in_range, check_positive_int, check_rng
+from .._validation import as_float_array, check_in_range, check_layer_sizes, check_positive_int, check_rng
 from ..dropout import Dropout
 from ..module import Module
 from ..training import predict
@@ -21,12 +21,7 @@ def thinned_networks(sizes, p: float, n_networks: int, rng, p_input: float = 0.0
     Returns, per step, one boolean "kept" array per layer. Hidden layers drop each unit with probability
     ``p``, the input layer with ``p_input``; the output layer is never dropped (all ``True``).
     """
-    try:
-        sizes = [check_positive_int(s, f"sizes[{i}]") for i, s in enumerate(sizes)]
-    except TypeError as exc:
-        raise ValueError(f"sizes must be a sequence of integers, got {sizes!r}") from exc
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output size, got {sizes!r}")
+    sizes = check_layer_sizes(sizes)
     p = check_in_range(p, "p", 0.0, 1.0)
     p_input = check_in_range(p_input, "p_input", 0.0, 1.0)
     n_networks = check_positive_int(n_networks, "n_networks")

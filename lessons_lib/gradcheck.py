@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._validation import as_float_array
+
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar ``f()`` with respect to the array ``x``, changed in place."""
@@ -96,4 +98,30 @@ def recurrent_gradient_errors(layer, X: np.ndarray, state0, dY: np.ndarray, d_fi
     grads = d_state0 if is_pair else (d_state0,)
     for name, s, g in zip(("h0", "c0"), states, grads):
         errors[name] = relative_error(g, numerical_gradient(loss, s))
+    return errors
+
+
+def network_gradient_errors(model, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
+    """Relative error between backpropagation's gradients and central differences of the loss.
+
+    One forward and backward pass of ``model`` on ``(X, y)`` gives every parameter's gradient; then each
+    parameter entry is nudged by ``+/- eps`` and the loss recomputed (two forward passes per entry). Returns
+    ``{"layer k W": error, "layer k b": error, ...}`` keyed by the layer's index in ``model``.
+    """
+    from .losses import get_loss  # here, not at the top: losses does not need gradcheck, nor the reverse
+
+    loss = get_loss(loss) if isinstance(loss, str) else loss
+    X = as_float_array(X, "X", ndim=2)
+    model.zero_grad()
+    out, caches = model.forward(X)
+    _, cache = loss.forward(out, y)
+    model.backward(loss.backward(cache), caches)
+
+    def value() -> float:
+        return loss.forward(model.forward(X)[0], y)[0]
+
+    errors = {}
+    for k, layer in enumerate(model):
+        for p in layer.parameters():
+            errors[f"layer {k} {p.name}"] = relative_error(p.grad, numerical_gradient(value, p.value, eps))
     return errors

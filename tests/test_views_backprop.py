@@ -6,13 +6,13 @@ import pytest
 
 from lessons_lib.autodiff import Value, mse_loss
 from lessons_lib.datasets import make_xor
+from lessons_lib.gradcheck import network_gradient_errors
 from lessons_lib.layers import Dense
 from lessons_lib.losses import MSELoss
 from lessons_lib.network import Sequential, mlp
 from lessons_lib.views.backprop import (
     decision_grid,
     graph_layout,
-    network_gradient_errors,
     operation_counts,
     symmetry_run,
     to_value_mlp,

@@ -13,15 +13,13 @@ import numpy as np
 
 from .._validation import as_float_array, check_positive, check_positive_int
 from ..autodiff import Value, ValueMLP
-from ..gradcheck import numerical_gradient, relative_error
 from ..layers import ActivationLayer, Dense
-from ..losses import get_loss
 from ..network import Sequential, mlp
 from ..optimizers import SGD
 from ..training import fit, predict
 
-__all__ = ["GraphLayout", "graph_layout", "operation_counts", "to_value_mlp", "network_gradient_errors",
-           "SymmetryRun", "symmetry_run", "DecisionGrid", "decision_grid"]
+__all__ = ["GraphLayout", "graph_layout", "operation_counts", "to_value_mlp", "SymmetryRun", "symmetry_run",
+           "DecisionGrid", "decision_grid"]
 
 
 # ---- the computational graph of a Value ------------------------------------------------------------------
@@ -104,30 +102,6 @@ def to_value_mlp(model: Sequential) -> ValueMLP:
     if len(hidden) > 1:
         raise ValueError(f"model must use one hidden activation, got {sorted(hidden)}")
     return ValueMLP(weights, biases, activation=hidden.pop() if hidden else "tanh", output_activation=acts[-1])
-
-
-def network_gradient_errors(model: Sequential, loss, X, y, eps: float = 1e-6) -> dict[str, float]:
-    """Relative error between backpropagation's gradients and central differences of the loss.
-
-    One forward and backward pass of ``model`` on ``(X, y)`` gives every parameter's gradient; then each
-    parameter entry is nudged by ``+/- eps`` and the loss recomputed (two forward passes per entry). Returns
-    ``{"layer k W": error, "layer k b": error, ...}`` keyed by the layer's index in ``model``.
-    """
-    loss = get_loss(loss)
-    X = as_float_array(X, "X", ndim=2)
-    model.zero_grad()
-    out, caches = model.forward(X)
-    _, cache = loss.forward(out, y)
-    model.backward(loss.backward(cache), caches)
-
-    def value() -> float:
-        return loss.forward(model.forward(X)[0], y)[0]
-
-    errors = {}
-    for k, layer in enumerate(model):
-        for p in layer.parameters():
-            errors[f"layer {k} {p.name}"] = relative_error(p.grad, numerical_gradient(value, p.value, eps))
-    return errors
 
 
 # ---- symmetry breaking --------------------------------------------------------------------------------------

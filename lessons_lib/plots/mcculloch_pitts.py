@@ -20,13 +20,18 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
     as dashed lines ending in a bar, each neuron's threshold θ under it, and optional ``notes`` (neuron name
     -> what it computes) above the neurons."""
     d = diagram(network)
+    circles = {}
     for name, (x, y) in d.nodes.items():
         is_input = name in network.input_names
-        ax.add_patch(Circle((x, y), _RADIUS, facecolor="white" if is_input else "#f2f2f2",
-                            edgecolor="black", linewidth=1.5, zorder=3))
+        circles[name] = Circle((x, y), _RADIUS, facecolor="white" if is_input else "#f2f2f2",
+                               edgecolor="black", linewidth=1.5, zorder=3)
+        ax.add_patch(circles[name])
         ax.text(x, y, name, ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
         if name in d.thresholds:
-            ax.text(x, y - _RADIUS - 0.12, f"θ = {d.thresholds[name]}", ha="center", va="top", fontsize=10)
+            # Below and to the right of its neuron, so that in stacked layers it cannot be read as the
+            # threshold of the neuron underneath.
+            ax.text(x + 0.7 * _RADIUS, y - 0.8 * _RADIUS, f"θ = {d.thresholds[name]}", ha="left", va="top",
+                    fontsize=10)
         if notes and name in notes:
             ax.text(x, y + _RADIUS + 0.08, notes[name], ha="center", va="bottom", fontsize=8, style="italic")
     for src, dst, n_exc, inhibitory in d.edges:
@@ -34,14 +39,18 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
         # Parallel connections are drawn as arcs bent by different amounts so each one is visible.
         bends = [0.0] if n_exc == 1 else [0.25 * (k - (n_exc - 1) / 2) for k in range(n_exc)]
         for bend in bends if n_exc else []:
+            # patchA/patchB clip each connection at the circles' edges, whatever the figure's scale.
             ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={bend}",
                                          arrowstyle="-|>", mutation_scale=14, color=_EXCITE, linewidth=1.6,
-                                         shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
+                                         patchA=circles[src], patchB=circles[dst], shrinkA=1, shrinkB=1,
+                                         zorder=2))
         if inhibitory:
+            # Drawn above the circles so the bar at its end stays visible on the target's edge.
             ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle="arc3,rad=-0.35",
                                          arrowstyle="-[, widthB=0.9, lengthB=0.0", mutation_scale=10,
-                                         color=_INHIBIT, linewidth=1.8,
-                                         linestyle="--", shrinkA=_RADIUS * 72, shrinkB=_RADIUS * 72, zorder=2))
+                                         color=_INHIBIT, linewidth=1.8, linestyle="--",
+                                         patchA=circles[src], patchB=circles[dst], shrinkA=1, shrinkB=0,
+                                         zorder=4))
     xs = [p[0] for p in d.nodes.values()]
     ys = [p[1] for p in d.nodes.values()]
     # A common span keeps neurons the same size in every panel of a multi-network figure.
@@ -76,5 +85,5 @@ def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None 
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     if title:
         fig.suptitle(title, fontsize=13)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.tight_layout(rect=(0, 0.08, 1, 0.95))
     return fig

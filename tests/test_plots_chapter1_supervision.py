@@ -42,6 +42,7 @@ def test_elbow_normalises_each_curve():
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [1.0, 0.5, 0.4])
     assert ax.get_xlabel() == "number of clusters k"
+    assert "elbow of a (k = 2)" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
     with pytest.raises(ValueError, match="one inertia per k"):
         draw_elbow([1, 2], {"a": [1.0]})

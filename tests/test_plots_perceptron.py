@@ -29,4 +29,15 @@ def test_draw_training_panels_follow_the_snapshots():
     assert len(titles) == len(steps)
     assert titles[0].startswith("start") and titles[-1].startswith("end: 5 epochs")
     assert titles[-1].endswith(f"after {steps[-1]} instances")
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "instance that triggered the update" in labels
+    plt.close(fig)
+
+
+def test_legend_sits_right_under_the_panels():
+    fig = draw_tlus({"AND": ([1, 1], -1.5), "OR": ([1, 1], -0.5)}, X, np.array([[0, 0], [0, 1], [0, 1], [1, 1]]))
+    renderer = fig.canvas.get_renderer()
+    legend_top = fig.legends[0].get_window_extent(renderer).y1
+    axes_bottom = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes)
+    assert 0 < axes_bottom - legend_top < 0.05 * fig.bbox.height
     plt.close(fig)

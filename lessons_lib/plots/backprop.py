@@ -102,7 +102,8 @@ def plot_decision_regions(grid: DecisionGrid, X, y, title: str = "Decision regio
 
 def plot_symmetry(runs: dict[str, SymmetryRun], unit: int = 0):
     """One panel per run: the weight from input ``unit`` to every hidden unit, epoch by epoch, and below the
-    largest difference between two hidden units."""
+    largest difference between two hidden units (``SymmetryRun.unit_spread``: the largest gap between the
+    same incoming weight or bias of two units)."""
     fig, axes = plt.subplots(2, len(runs), figsize=(5 * len(runs), 6), layout="constrained", sharex=True,
                              squeeze=False)
     for col, (name, run) in enumerate(runs.items()):
@@ -115,7 +116,7 @@ def plot_symmetry(runs: dict[str, SymmetryRun], unit: int = 0):
         axes[0, col].legend(fontsize=8, handlelength=3)
         axes[1, col].plot(epochs, run.unit_spread, color=CYCLE[0], lw=2)
         axes[1, col].set(title=f"{name}: spread between hidden units", xlabel="epoch",
-                         ylabel="difference")
+                         ylabel="largest $|w_{ij} - w_{ik}|$\nover inputs $i$ and units $j, k$")
     return fig
 
 

@@ -69,7 +69,7 @@ def draw_elbow(ks, curves: dict, mark: dict | None = None) -> plt.Figure:
         if mark and name in mark:
             j = int(np.flatnonzero(ks == mark[name])[0])
             ax.plot(ks[j], rel[j], "o", markersize=14, markerfacecolor="none", markeredgecolor=CYCLE[i],
-                    markeredgewidth=1.5)
+                    markeredgewidth=1.5, label=f"elbow of {name} (k = {mark[name]})")
     ax.set(xlabel="number of clusters k", ylabel=f"inertia / inertia at k = {ks[0]}",
            title="The elbow: inertia against the number of clusters", ylim=(0, 1.05))
     ax.set_xticks(ks[:: max(1, len(ks) // 10)])

@@ -98,9 +98,22 @@ def _legend(fig, extra: tuple[str, ...] = (), with_points: bool = True) -> None:
                               label="boundary before the update"))
     if "presented" in extra:
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
-                              markeredgecolor=_PRESENTED, markeredgewidth=2.0, label="misclassified instance"))
+                              markeredgecolor=_PRESENTED, markeredgewidth=2.0,
+                              label="instance that triggered the update"))
     ncol = 4 if len(handles) > 5 else len(handles)
     fig.legend(handles=handles, loc="lower center", ncol=ncol, frameon=False, fontsize=9)
+
+
+def _legend_under_axes(fig, pad: float = 0.01) -> None:
+    """Move the figure legend up to just below the lowest x-axis labels.
+
+    Equal-aspect panels leave spare height that tight_layout spreads around them; without this the legend
+    sits at the bottom edge, below a band of empty space (the notebooks crop the space left under it).
+    """
+    renderer = fig.canvas.get_renderer()
+    bottom = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes if ax.axison) / fig.bbox.height
+    fig.legends[0].set_loc("upper center")
+    fig.legends[0].set_bbox_to_anchor((0.5, bottom - pad), transform=fig.transFigure)
 
 
 def _grid(n: int, ncols: int | None, panel: float = 3.0):
@@ -131,6 +144,7 @@ def draw_tlus(units: dict, X=None, Y=None, xlim=None, ylim=None, ncols: int | No
     if title:
         fig.suptitle(title, fontsize=12)
     fig.tight_layout(rect=(0, 0.1 if len(axes) <= 3 else 0.07, 1, 1))
+    _legend_under_axes(fig)
     return fig
 
 
@@ -165,4 +179,5 @@ def draw_training(history, X, y, n_panels: int = 6, ncols: int = 3, xlim=None, y
         fig.suptitle(title, fontsize=12)
     nrows = -(-len(steps) // ncols)
     fig.tight_layout(rect=(0, 0.14 / nrows, 1, 1), h_pad=1.2)
+    _legend_under_axes(fig)
     return fig

@@ -4,7 +4,8 @@ import pytest
 from lessons_lib.losses import MSELoss
 from lessons_lib.lstm import LSTM
 from lessons_lib.rnn import RNN, loss_on_steps
-from lessons_lib.views.bptt import per_step_recurrent_gradients, sunspot_forecast
+from lessons_lib.through_time import compare_gradient_flow
+from lessons_lib.views.bptt import lstm_flow_cold_and_warm, per_step_recurrent_gradients, sunspot_forecast
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
@@ -52,3 +53,24 @@ def test_sunspot_forecast_checks_the_split():
         sunspot_forecast(split_year=1710, window=24)
     with pytest.raises(ValueError, match="split_year"):
         sunspot_forecast(split_year=2100)
+
+
+def test_lstm_flow_cold_is_the_curve_of_compare_gradient_flow():
+    flow = lstm_flow_cold_and_warm(rng=3, seq_len=12, hidden_size=6, batch=4)
+    lstm = compare_gradient_flow(seq_len=12, hidden_size=6, batch=4, rng=3, keep_gate_bias=3.0)["LSTM"]
+    np.testing.assert_allclose(flow.cold, lstm[::-1] / lstm[-1], rtol=1e-12)
+    assert flow.cold[0] == flow.warm[0] == 1.0
+    assert flow.cell_size.shape == (12,) and np.all(flow.cell_size > 0)
+    assert not np.allclose(flow.cold, flow.warm)
+
+
+def test_lstm_flow_warm_start_removes_the_rise_towards_the_start():
+    flow = lstm_flow_cold_and_warm(rng=2_4_1)
+    assert flow.cold[49] > 2 * flow.cold[20]      # cold: the curve rises again near step 0
+    assert flow.warm[49] < 1.5 * flow.warm[20]    # warm: it stays about level
+    assert flow.cell_size[-1] > 5 * flow.cell_size[0]
+
+
+def test_lstm_flow_checks_its_arguments():
+    with pytest.raises(ValueError, match="seq_len"):
+        lstm_flow_cold_and_warm(seq_len=0)

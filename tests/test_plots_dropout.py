@@ -28,4 +28,5 @@ def test_learning_curves_and_boundaries():
     y = np.array([0, 1])
     fig = plot_decision_boundaries({"m": decision_grid(mlp([2, 4, 2], rng=0), X, n=10)}, X, y)
     assert fig.axes[0].get_title() == "m"
+    assert fig.axes[-1].get_ylabel() == "predicted probability of class 1"  # the colour bar
     plt.close(fig)

@@ -40,6 +40,9 @@ def test_decision_regions_and_sawtooth_panels():
     X, y = np.random.default_rng(0).uniform(size=(10, 2)), np.arange(10) % 2
     fig = hl.draw_decision_regions({"one": grid, "two": grid}, X, y)
     assert [ax.get_title() for ax in fig.axes] == ["one", "two"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["$x_2$", ""]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["predicted class 0", "predicted class 1", "point of class 0", "point of class 1"]
     plt.close(fig)
     fig = hl.draw_sawtooth({"k = 1": (xs, xs), "k = 2": (xs, 1 - xs)})
     assert len(fig.axes) == 2

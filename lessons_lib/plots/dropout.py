@@ -96,12 +96,17 @@ def plot_learning_curves(histories):
 
 def plot_decision_boundaries(grids, X, y):
     """One panel per labelled ``(xx, yy, prob)`` grid (:func:`lessons_lib.views.dropout.decision_grid`):
-    the regions each model assigns to the two classes, its 0.5 boundary, and the training points."""
+    the regions each model assigns to the two classes, its 0.5 boundary, and the training points.
+
+    The shading has three bands (probability of class 1 below 0.25, between 0.25 and 0.75 in white,
+    above 0.75), explained by a colour bar shared by the panels, on which the black 0.5 line is marked too.
+    """
     n = len(grids)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n, 4), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.9, 4), squeeze=False, layout="constrained")
     cmap = ListedColormap([OKABE_ITO["sky"], "#ffffff", OKABE_ITO["orange"]])
+    levels = [0.0, 0.25, 0.75, 1.0]
     for ax, (label, (xx, yy, prob)) in zip(axes[0], grids.items()):
-        ax.contourf(xx, yy, prob, levels=[0.0, 0.25, 0.75, 1.0], cmap=cmap, alpha=0.45)
+        filled = ax.contourf(xx, yy, prob, levels=levels, cmap=cmap, alpha=0.45)
         ax.contour(xx, yy, prob, levels=[0.5], colors="black", linewidths=1.2)
         for c, (marker, colour) in enumerate([("o", OKABE_ITO["blue"]), ("^", OKABE_ITO["vermillion"])]):
             ax.scatter(X[y == c, 0], X[y == c, 1], marker=marker, color=colour, edgecolor="black",
@@ -109,5 +114,7 @@ def plot_decision_boundaries(grids, X, y):
         ax.set(xlabel="$x_1$", ylabel="$x_2$", title=label)
         ax.set_aspect("equal")
     axes[0][0].legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
+    cbar = fig.colorbar(filled, ax=axes[0].tolist(), ticks=[0.0, 0.25, 0.5, 0.75, 1.0], shrink=0.8,
+                        label="predicted probability of class 1")
+    cbar.ax.axhline(0.5, color="black", lw=1.2)
     return fig

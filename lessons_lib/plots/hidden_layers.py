@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
 
 from .style import CYCLE, LINESTYLES, OKABE_ITO
 
@@ -65,23 +66,34 @@ def draw_train_vs_val(history, title: str = "Training versus validation"):
 
 
 def draw_decision_regions(grids: dict, X, y, title: str = "Decision regions"):
-    """One panel per labelled ``(xs, ys, classes)`` grid (from ``decision_grid``), with the points on top."""
+    """One panel per labelled ``(xs, ys, classes)`` grid (from ``decision_grid``), with the points on top.
+
+    The panels share their axes (only the first one labels $x_2$); one legend below the panels names both
+    the shaded regions (the predicted class) and the markers (the true class of each point).
+    """
     X, y = np.asarray(X), np.asarray(y)
     n_classes = int(max(y.max(), *(g[2].max() for g in grids.values()))) + 1
-    region_colors = ListedColormap([CYCLE[c % len(CYCLE)] for c in range(n_classes)])
+    colors = [CYCLE[c % len(CYCLE)] for c in range(n_classes)]
+    region_colors = ListedColormap(colors)
+    region_alpha = 0.3
     markers = "o^sDv"
-    fig, axes = plt.subplots(1, len(grids), figsize=(3.6 * len(grids), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(grids), figsize=(3.6 * len(grids), 4.3), squeeze=False, sharex=True,
+                             sharey=True)
     for ax, (label, (xs, ys, classes)) in zip(axes[0], grids.items()):
-        ax.pcolormesh(xs, ys, classes, cmap=region_colors, vmin=-0.5, vmax=n_classes - 0.5, alpha=0.3,
+        ax.pcolormesh(xs, ys, classes, cmap=region_colors, vmin=-0.5, vmax=n_classes - 0.5, alpha=region_alpha,
                       shading="auto")
         for c in range(n_classes):
             pts = X[y == c]
-            ax.scatter(pts[:, 0], pts[:, 1], s=9, color=CYCLE[c % len(CYCLE)], marker=markers[c % len(markers)],
-                       edgecolors=OKABE_ITO["black"], linewidths=0.3, label=f"class {c}")
-        ax.set(title=label, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
-    axes[0][-1].legend(fontsize=8, loc="lower right")
+            ax.scatter(pts[:, 0], pts[:, 1], s=9, color=colors[c], marker=markers[c % len(markers)],
+                       edgecolors=OKABE_ITO["black"], linewidths=0.3, label=f"point of class {c}")
+        ax.set(title=label, xlabel="$x_1$", aspect="equal")
+    axes[0][0].set_ylabel("$x_2$")
+    handles = [Patch(facecolor=colors[c], alpha=region_alpha, edgecolor="none", label=f"predicted class {c}")
+               for c in range(n_classes)]
+    handles += axes[0][0].get_legend_handles_labels()[0]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=9)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
 
 

@@ -129,6 +129,11 @@ def test_page_renders_offline(spec, visit, screenshot_dir):
     broken = page.evaluate(BROKEN_IMAGES)
     if broken:
         problems.append(f"images that did not load: {broken}")
+    # Screen readers read the alt text: a figure needs a description, not its file name.
+    unnamed = page.evaluate("""() => Array.from(document.images)
+        .filter(i => !i.alt || /\\.(png|svg|jpe?g)$/i.test(i.alt)).map(i => i.currentSrc || i.src)""")
+    if unnamed:
+        problems.append(f"images without a real alt text: {unnamed}")
 
     if spec.figures:
         numbers = page.evaluate(CAPTION_NUMBERS)

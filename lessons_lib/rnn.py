@@ -223,6 +223,18 @@ class RNN(Module):
         return dH.transpose(1, 0, 2)
 
 
+def torch_state_dict(layer) -> dict[str, np.ndarray]:
+    """The parameters of an :class:`RNN`, ``LSTM`` or ``GRU`` under PyTorch's names and in its layout.
+
+    Our weights multiply from the right (``X @ W_x``), PyTorch's from the left, so the weight matrices are
+    transposed; the gate blocks are already in PyTorch's order (i, f, g, o and r, z, n). The result loads
+    into the matching ``torch.nn`` layer (batch_first=True) after converting each array with
+    ``torch.from_numpy``.
+    """
+    return {"weight_ih_l0": layer.W_x.value.T.copy(), "weight_hh_l0": layer.W_h.value.T.copy(),
+            "bias_ih_l0": layer.b_x.value.copy(), "bias_hh_l0": layer.b_h.value.copy()}
+
+
 def concatenated_forward(rnn: RNN, X, h0=None) -> np.ndarray:
     """The right-hand form of (2.12): ``Y_t = f([X_t, Y_{t-1}] W + b)`` with ``W = [[W_x], [W_h]]``.
 

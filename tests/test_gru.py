@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from lessons_lib.activations import sigmoid
 from lessons_lib.gradcheck import randomize_parameters, recurrent_gradient_errors
 from lessons_lib.gru import GRU
-from lessons_lib.rnn import steps_gradient
+from lessons_lib.rnn import steps_gradient, torch_state_dict
 
 TOL = 1e-7
 VARIANTS = ["reset_after", "reset_before"]
@@ -80,11 +80,7 @@ def test_matches_torch_gru():
     rng = np.random.default_rng(4)
     ours = GRU(3, 5, rng)
     theirs = torch.nn.GRU(3, 5, batch_first=True).double()
-    with torch.no_grad():
-        theirs.weight_ih_l0.copy_(torch.from_numpy(ours.W_x.value.T))
-        theirs.weight_hh_l0.copy_(torch.from_numpy(ours.W_h.value.T))
-        theirs.bias_ih_l0.copy_(torch.from_numpy(ours.b_x.value))
-        theirs.bias_hh_l0.copy_(torch.from_numpy(ours.b_h.value))
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in torch_state_dict(ours).items()})
     X, h0, dY = rng.normal(size=(4, 7, 3)), rng.normal(size=(4, 5)), rng.normal(size=(4, 7, 5))
     Xt, ht = torch.tensor(X, requires_grad=True), torch.tensor(h0[None], requires_grad=True)
     out, _ = theirs(Xt, ht)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lessons_lib.gru import GRU
 from lessons_lib.lstm import LSTM
 from lessons_lib.parameter import Parameter
-from lessons_lib.rnn import RNN, concatenated_forward, steps_gradient
+from lessons_lib.rnn import RNN, concatenated_forward, steps_gradient, torch_state_dict
 
 D, H = 5, 8
 
@@ -146,11 +146,7 @@ def test_matches_torch_float32_lstm():
     rng = np.random.default_rng(3)
     ours = LSTM(D, H, rng, dtype=np.float32)
     theirs = torch.nn.LSTM(D, H, batch_first=True)                       # float32, PyTorch's default
-    with torch.no_grad():
-        theirs.weight_ih_l0.copy_(torch.from_numpy(ours.W_x.value.T))
-        theirs.weight_hh_l0.copy_(torch.from_numpy(ours.W_h.value.T))
-        theirs.bias_ih_l0.copy_(torch.from_numpy(ours.b_x.value))
-        theirs.bias_hh_l0.copy_(torch.from_numpy(ours.b_h.value))
+    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in torch_state_dict(ours).items()})
     X = rng.normal(size=(3, 12, D)).astype(np.float32)
     dY = rng.normal(size=(3, 12, H)).astype(np.float32)
     Xt = torch.tensor(X, requires_grad=True)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from lessons_lib.gradcheck import numerical_gradient, randomize_parameters, recurrent_gradient_errors, relative_error
 from lessons_lib.losses import MSELoss
-from lessons_lib.rnn import RNN, concatenated_forward, loss_on_steps, steps_gradient
+from lessons_lib.rnn import RNN, concatenated_forward, loss_on_steps, steps_gradient, torch_state_dict
 from lessons_lib.through_time import compare_gradient_flow, gradient_norms_through_time
 
 TOL = 1e-7
@@ -110,11 +110,7 @@ def test_matches_torch_rnn_forward_and_backward():
     for nl in ("tanh", "relu"):
         ours = RNN(3, 5, rng, nonlinearity=nl)
         theirs = torch.nn.RNN(3, 5, nonlinearity=nl, batch_first=True).double()
-        with torch.no_grad():
-            theirs.weight_ih_l0.copy_(torch.from_numpy(ours.W_x.value.T))
-            theirs.weight_hh_l0.copy_(torch.from_numpy(ours.W_h.value.T))
-            theirs.bias_ih_l0.copy_(torch.from_numpy(ours.b_x.value))
-            theirs.bias_hh_l0.copy_(torch.from_numpy(ours.b_h.value))
+        theirs.load_state_dict({k: torch.from_numpy(v) for k, v in torch_state_dict(ours).items()})
         X, h0, dY = rng.normal(size=(4, 7, 3)), rng.normal(size=(4, 5)), rng.normal(size=(4, 7, 5))
         Xt = torch.tensor(X, requires_grad=True)
         ht = torch.tensor(h0[None], requires_grad=True)

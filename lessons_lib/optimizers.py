@@ -225,16 +225,13 @@ class AdamW(Adam):
         return g
 
 
-class Adamax(Optimizer):
+class Adamax(Adam):
     """Adamax: Adam with the infinity norm, ``u_t = max(beta2*u_{t-1}, |g_t| + eps)``, in place of the
-    root mean square; no bias correction is needed for ``u``."""
+    root mean square; no bias correction is needed for ``u``. Same hyperparameters as Adam; lr 2e-3."""
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
-        super().__init__(params, lr)
-        self.betas = _check_betas(betas)
-        self.eps = check_positive(eps, "eps")
-        self.weight_decay = check_nonnegative(weight_decay, "weight_decay")
+        super().__init__(params, lr, betas, eps, weight_decay)
 
     def _init_state(self, p, state):
         state["exp_avg"] = np.zeros_like(p.value)             # m_0 <- 0
@@ -242,8 +239,7 @@ class Adamax(Optimizer):
 
     def _update(self, p, g, state, t):
         b1, b2 = self.betas
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * p                     # g_t <- g_t + lambda*theta_{t-1}
+        g = self._decay(p, g)                                 # g_t <- g_t + lambda*theta_{t-1}
         m, u = state["exp_avg"], state["exp_inf"]
         m *= b1                                               # m_t <- b1*m_{t-1} + (1-b1)*g_t
         m += (1 - b1) * g
@@ -252,16 +248,13 @@ class Adamax(Optimizer):
         p -= (self.lr / (1 - b1 ** t)) * (m / u)              # theta_t <- theta_{t-1} - lr*m_t/((1-b1^t)*u_t)
 
 
-class NAdam(Optimizer):
+class NAdam(Adam):
     """Adam with Nesterov momentum (Dozat), with PyTorch's momentum schedule
     ``mu_t = beta1 * (1 - 0.5 * 0.96**(t * momentum_decay))`` and running product of the ``mu_i``."""
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, momentum_decay: float = 4e-3):
-        super().__init__(params, lr)
-        self.betas = _check_betas(betas)
-        self.eps = check_positive(eps, "eps")
-        self.weight_decay = check_nonnegative(weight_decay, "weight_decay")
+        super().__init__(params, lr, betas, eps, weight_decay)
         self.momentum_decay = check_nonnegative(momentum_decay, "momentum_decay")
 
     def _init_state(self, p, state):
@@ -271,8 +264,7 @@ class NAdam(Optimizer):
 
     def _update(self, p, g, state, t):
         b1, b2, psi = self.betas[0], self.betas[1], self.momentum_decay
-        if self.weight_decay != 0:
-            g = g + self.weight_decay * p                     # g_t <- g_t + lambda*theta_{t-1}
+        g = self._decay(p, g)                                 # g_t <- g_t + lambda*theta_{t-1}
         mu = b1 * (1 - 0.5 * 0.96 ** (t * psi))               # mu_t
         mu_next = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * psi))    # mu_{t+1}
         state["mu_product"] *= mu                             # prod_{i<=t} mu_i

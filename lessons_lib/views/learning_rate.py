@@ -76,6 +76,9 @@ class TrainingView:
     diverged: bool
 
 
+# Cached: the explorer calls this on every change, and moving an unrelated control (the race surface)
+# must not retrain the network.
+@lru_cache(maxsize=64)
 def training_view(optimizer: str, lr: float, epochs: int = 20, seed: int = 0) -> TrainingView:
     """Train the moons MLP from the same initial weights with this optimizer and learning rate."""
     check_positive(lr, "lr")
@@ -152,6 +155,7 @@ def _grid(name: str, n: int = 120):
     return gx, gy, s.value(gx, gy)
 
 
+@lru_cache(maxsize=64)
 def race_view(surface: str, lr: float, steps: int = 150, optimizers=RACE_OPTIMIZERS) -> RaceView:
     """Run each optimizer from the same start on a 2-D surface, with the same learning rate."""
     check_choice(surface, "surface", SURFACES)

@@ -1,9 +1,17 @@
 """Build the static site: execute every notebook and render it with Jupyter Book, warnings as errors.
 
-First vendor_assets.py puts the pinned third-party JavaScript (MathJax, require.js, the ipywidgets manager)
-into book/_static/vendor/, so that the site asks no outside server for anything.
+1. vendor_assets.py puts the pinned third-party JavaScript (MathJax, require.js, the ipywidgets manager) into
+   book/_static/vendor/, so that the site asks no outside server for anything.
+2. The book's sources (_config.yml, _toc.yml, book/, notebooks/) are copied to _build/source/, and every
+   notebook there is executed from a fresh kernel, top to bottom, two at a time (one per core), with
+   ``LESSONS_LIB_STATIC_SITE=1`` so that explorers render precomputed frames instead of live widgets. A cell
+   that raises, or writes to stderr (a RuntimeWarning, say), fails the build.
+3. Jupyter Book renders that copy with execution switched off (the outputs are already fresh) into
+   _build/html/, with warnings as errors.
 
-Usage: python scripts/build_book.py [--keep] [--offline]
+Jupyter Book's own execution runs the notebooks one after another; step 2 does the same work on both cores.
+
+Usage: python scripts/build_book.py [--offline] [--jobs N]
 """
 
 from __future__ import annotations
@@ -11,32 +19,94 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+SOURCE = BUILD / "source"
+STAGED = ["_config.yml", "_toc.yml", "book", "notebooks"]
+
+
+def stage_sources() -> None:
+    if SOURCE.exists():
+        shutil.rmtree(SOURCE)
+    SOURCE.mkdir(parents=True)
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.py", "*.pyc")
+    for name in STAGED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, SOURCE / name, ignore=ignore)
+        else:
+            shutil.copy2(src, SOURCE / name)
+    config = SOURCE / "_config.yml"
+    text, n = re.subn(r"(?m)^(\s*execute_notebooks:\s*)\S+", r'\1"off"', config.read_text())
+    if n != 1:
+        raise SystemExit("_config.yml: expected one 'execute_notebooks:' line to switch off in the staged copy")
+    config.write_text(text)
+
+
+def execute(path: pathlib.Path) -> tuple[str, float, str]:
+    """Execute one staged notebook in place; return its name, seconds, and an error message ('' if none)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    os.environ["LESSONS_LIB_STATIC_SITE"] = "1"
+    t0 = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        return path.name, time.perf_counter() - t0, str(exc)
+    problems = []
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream" and out.name == "stderr":
+                problems.append(f"cell {index} wrote to stderr: {out.text.strip()[:500]}")
+    nbformat.write(nb, path)
+    return path.name, time.perf_counter() - t0, "\n".join(problems)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--keep", action="store_true", help="reuse _build instead of starting clean")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--offline", action="store_true", help="vendor JavaScript from the npm cache only")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
+                        help="notebooks executed at once (default: 2, or 1 on a one-core machine)")
     args = parser.parse_args()
     vendor = [sys.executable, str(ROOT / "scripts" / "vendor_assets.py")] + (["--offline"] if args.offline else [])
     code = subprocess.call(vendor, cwd=ROOT)
     if code != 0:
         return code
-    build = ROOT / "_build"
-    if not args.keep and build.exists():
-        shutil.rmtree(build)
+    if BUILD.exists():
+        shutil.rmtree(BUILD)
+    stage_sources()
+
+    t0 = time.perf_counter()
+    notebooks = sorted((SOURCE / "notebooks").glob("*.ipynb"))
+    print(f"== executing {len(notebooks)} notebooks, {args.jobs} at a time", flush=True)
+    errors = []
+    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for name, seconds, error in pool.map(execute, notebooks):
+            print(f"   {seconds:5.1f} s  {name}{'  FAILED' if error else ''}", flush=True)
+            if error:
+                errors.append(f"{name}:\n{error}")
+    print(f"== executed in {time.perf_counter() - t0:.0f} s", flush=True)
+    if errors:
+        print("\n\n".join(errors), file=sys.stderr)
+        return 1
+
     jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"]
-    print("== jupyter-book build . -W -n --keep-going", flush=True)
-    # Explorers display precomputed frames instead of live widgets on the static site (no kernel there).
-    env = dict(os.environ, LESSONS_LIB_STATIC_SITE="1")
-    code = subprocess.call(cmd, cwd=ROOT, env=env)
-    index = build / "html" / "index.html"
+    cmd = [str(jupyter_book), "build", str(SOURCE), "--path-output", str(ROOT), "-W", "-n", "--keep-going"]
+    print("== jupyter-book build _build/source --path-output . -W -n --keep-going", flush=True)
+    code = subprocess.call(cmd, cwd=ROOT)
+    index = BUILD / "html" / "index.html"
     if code == 0 and index.exists():
         print(f"== the site is in {index.parent.relative_to(ROOT)}/ (open {index.relative_to(ROOT)})")
     return code

@@ -20,8 +20,11 @@ stage() {
 
 stage "lint (ruff)" ruff check lessons_lib tests benchmarks scripts
 stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider --ignore=tests/browser
+# Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, in
+# one kernel). conftest.py prints each notebook's execution time after the results.
+JOBS=$(python -c "import os; print(min(2, os.cpu_count() or 1))")
 stage "notebooks (nbval, strict)" python -m pytest --nbval notebooks -q -p no:cacheprovider \
-  --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+  --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n "$JOBS" --dist loadfile
 stage "site build (jupyter-book)" python scripts/build_book.py
 
 # The built site in a real browser: Debian's Chromium driven by Playwright (tests/browser).

@@ -67,3 +67,32 @@ def test_readme_commands_point_at_existing_scripts():
     for label in ("build-command", "test-command"):
         script = _readme_command(label).split()[-1]
         assert (ROOT / script).is_file(), script
+
+
+def _constraints() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements" / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    return pins
+
+
+def test_constraints_pin_every_direct_dependency_within_its_range():
+    from packaging.specifiers import SpecifierSet
+
+    pins = _constraints()
+    for name, spec in _pyproject_requirements().items():
+        assert name in pins, f"{name} is a dependency in pyproject.toml but not pinned: run bash scripts/lock.sh"
+        assert pins[name] in SpecifierSet(spec), (
+            f"requirements/constraints.txt pins {name}=={pins[name]}, outside pyproject.toml's {spec}: "
+            "run bash scripts/lock.sh")
+
+
+def test_constraints_are_exact_pins_and_used_by_the_install_step():
+    text = (ROOT / "requirements" / "constraints.txt").read_text()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+!\-]+", line.strip()), line
+    assert "-c requirements/constraints.txt" in (ROOT / "scripts" / "_env.sh").read_text()

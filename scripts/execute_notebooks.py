@@ -58,10 +58,19 @@ def _sanitizers() -> list[tuple[re.Pattern, str]]:
 def compared_text(cell, sanitizers) -> str:
     """The outputs of a code cell as nbval compares them, as one string."""
     parts = []
+    last_stream = None
     for out in cell.get("outputs", []):
         if out.output_type == "stream":
-            parts.append(f"[{out.name}] {out.text}")
-        elif out.output_type == "error":
+            # A kernel may send one print in several chunks (it depends on timing); nbval joins consecutive
+            # chunks of the same stream, and so do we.
+            if last_stream == out.name:
+                parts[-1] += out.text
+            else:
+                parts.append(f"[{out.name}] {out.text}")
+            last_stream = out.name
+            continue
+        last_stream = None
+        if out.output_type == "error":
             parts.append(f"[error] {out.ename}: {out.evalue}")
         else:
             data = out.get("data", {})

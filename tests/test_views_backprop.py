@@ -13,6 +13,7 @@ from lessons_lib.network import Sequential, mlp
 from lessons_lib.views.backprop import (
     decision_grid,
     graph_layout,
+    moons_run,
     operation_counts,
     symmetry_run,
     to_value_mlp,
@@ -106,3 +107,30 @@ def test_decision_grid():
         decision_grid(model, (1, 0), (0, 1))
     with pytest.raises(ValueError, match="n"):
         decision_grid(model, (0, 1), (0, 1), n=1)
+
+
+def test_moons_run_records_every_epoch_and_learns():
+    run = moons_run(0, hidden=(8,), epochs=30)
+    for series in (run.train_loss, run.train_loss_at_end, run.val_loss, run.val_accuracy):
+        assert series.shape == (30,)
+    assert np.all(np.isfinite(run.train_loss_at_end))
+    # the network learns: its loss falls well below chance level (log 2) and its accuracy rises
+    assert run.train_loss[-1] < 0.5 * np.log(2) < run.train_loss[0] + 0.2
+    assert run.val_accuracy[-1] > 0.8
+    # a straight line cannot follow the moons, but it beats knowing nothing
+    assert 0.15 < run.line_loss < np.log(2)
+    # the same seed gives the same run, another seed another run
+    again = moons_run(0, hidden=(8,), epochs=30)
+    np.testing.assert_array_equal(again.val_loss, run.val_loss)
+    assert not np.array_equal(moons_run(1, hidden=(8,), epochs=30).val_loss, run.val_loss)
+
+
+def test_moons_run_bad_input():
+    with pytest.raises(ValueError, match="seed"):
+        moons_run(0.5)
+    with pytest.raises(ValueError, match="hidden"):
+        moons_run(0, hidden=(0,))
+    with pytest.raises(ValueError, match="epochs"):
+        moons_run(0, epochs=0)
+    with pytest.raises(ValueError, match="lr"):
+        moons_run(0, lr=-1.0)

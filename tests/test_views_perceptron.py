@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from lessons_lib import perceptron
-from lessons_lib.views.perceptron import snapshot_steps, tlu_region, trace_table
+from lessons_lib.views.perceptron import convergence_bound, snapshot_steps, tlu_region, trace_table
 
 X_BINARY = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
@@ -62,3 +62,44 @@ def test_trace_table_replays_the_rule():
     with pytest.raises(ValueError, match="n_outputs"):
         two = perceptron.Perceptron(2, 2).fit(X_BINARY, np.eye(2)[[0, 0, 0, 1]])
         trace_table(two.history, X_BINARY, np.array([0, 0, 0, 1]))
+
+
+def test_convergence_bound_known_values():
+    # AND with w = (1, 1), b = -1.5: augmented weights (1, 1, -1.5), norm sqrt(4.25); every corner has
+    # |z| = 0.5 or more, the closest ones exactly 0.5; the longest augmented input is (1, 1, 1).
+    r = convergence_bound(X_BINARY, [0, 0, 0, 1], [1, 1], -1.5)
+    assert r.margin == pytest.approx(0.5 / np.sqrt(4.25))
+    assert r.radius == pytest.approx(np.sqrt(3))
+    assert r.updates == pytest.approx(3 / (0.25 / 4.25))
+    # a one-unit perceptron's W (2, 1) and b (1,) are accepted as they are
+    same = convergence_bound(X_BINARY, [0, 0, 0, 1], np.array([[1.0], [1.0]]), np.array([-1.5]))
+    assert same == r
+
+
+def test_convergence_bound_holds_for_a_trained_perceptron():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = (X @ [1.0, -2.0] + 0.3 > 0).astype(float)
+    model = perceptron.Perceptron(2).fit(X, y, max_epochs=1000)
+    assert model.converged
+    r = convergence_bound(X, y, model.W, model.b)
+    assert r.margin > 0
+    assert sum(model.history.mistake) <= r.updates
+
+
+def test_convergence_bound_of_a_unit_that_does_not_separate():
+    r = convergence_bound(X_BINARY, [0, 1, 1, 0], [1, 1], -0.5)     # OR's unit on XOR labels
+    assert r.margin < 0 and r.updates == float("inf")
+
+
+def test_convergence_bound_bad_input():
+    with pytest.raises(ValueError, match="w and b"):
+        convergence_bound(X_BINARY, [0, 0, 0, 1], [0, 0], 0.0)
+    with pytest.raises(ValueError, match="w must"):
+        convergence_bound(X_BINARY, [0, 0, 0, 1], [1, 1, 1], 0.0)
+    with pytest.raises(ValueError, match="y must"):
+        convergence_bound(X_BINARY, [0, 0, 1], [1, 1], 0.0)
+    with pytest.raises(ValueError, match="y must"):
+        convergence_bound(X_BINARY, [0, 0, 2, 1], [1, 1], 0.0)
+    with pytest.raises(ValueError, match="b must"):
+        convergence_bound(X_BINARY, [0, 0, 0, 1], [1, 1], [0.0, 1.0])

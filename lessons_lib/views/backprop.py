@@ -2,7 +2,8 @@
 
 Pure numpy (no matplotlib): a computational graph laid out for drawing, the operation counts that make
 the cost of reverse mode concrete, a copy of a vectorised MLP as a scalar :class:`~lessons_lib.autodiff.ValueMLP`,
-a whole-network gradient check, the symmetry-breaking experiment and a classifier's decision regions.
+a whole-network gradient check, the symmetry-breaking experiment, the two-moons training run repeated over
+seeds and a classifier's decision regions.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import numpy as np
 
 from .._validation import as_float_array, check_positive, check_positive_int
 from ..autodiff import Value, ValueMLP
+from ..datasets import make_moons
 from ..layers import ActivationLayer, Dense
 from ..network import Sequential, mlp
 from ..optimizers import SGD
-from ..training import fit, predict
+from ..training import evaluate, fit, predict
 
 __all__ = ["GraphLayout", "graph_layout", "operation_counts", "to_value_mlp", "SymmetryRun", "symmetry_run",
-           "DecisionGrid", "decision_grid"]
+           "MoonsRun", "moons_run", "DecisionGrid", "decision_grid"]
 
 
 # ---- the computational graph of a Value ------------------------------------------------------------------
@@ -148,6 +150,61 @@ def symmetry_run(init: str, X, y, hidden: int = 4, activation: str = "sigmoid", 
                   batch_size=batch_size, rng=rng, callback=record)
     return SymmetryRun(init, np.array(weights), np.array(spread), np.array(history.train_loss),
                        np.array(history.train_accuracy))
+
+
+# ---- the two-moons run of section 2.3.1, repeated over seeds ------------------------------------------------
+
+@dataclass(frozen=True)
+class MoonsRun:
+    """One two-moons training run of section 2.3.1, and a network without hidden layer on the same data.
+
+    Per epoch (index ``e`` is epoch ``e + 1``): ``train_loss`` is the mean over the epoch's mini-batches,
+    each measured before its own step (what :func:`~lessons_lib.training.fit` records);
+    ``train_loss_at_end`` the loss on the whole training set with the weights at the end of the epoch,
+    measured like ``val_loss``; ``val_accuracy`` the accuracy on the validation points. ``line_loss`` is the
+    final training loss of ``mlp([2, 1])`` (a single straight boundary) trained the same way.
+    """
+
+    seed: int
+    train_loss: np.ndarray
+    train_loss_at_end: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
+    line_loss: float
+
+
+def moons_run(seed: int, hidden=(16, 16), epochs: int = 100, lr: float = 0.3, batch_size: int = 20,
+              n_train: int = 200, n_val: int = 100, noise: float = 0.2) -> MoonsRun:
+    """Section 2.3.1's experiment from one seed: moons data, a tanh MLP trained with SGD, and a line.
+
+    The seed draws, in this order, the ``n_train + n_val`` points of ``make_moons`` (the first ``n_train``
+    train, the rest validate), the network's initial weights, the shuffling of its training, then the
+    initial weights and shuffling of ``mlp([2, 1])``, trained with the same loss, optimizer and schedule.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    hidden = tuple(check_positive_int(h, "hidden") for h in hidden)
+    epochs = check_positive_int(epochs, "epochs")
+    lr = check_positive(lr, "lr")
+    n_train = check_positive_int(n_train, "n_train")
+    n_val = check_positive_int(n_val, "n_val")
+    rng = np.random.default_rng(seed)
+    X, y = make_moons(n_train + n_val, rng=rng, noise=noise)
+    X_train, y_train, X_val, y_val = X[:n_train], y[:n_train], X[n_train:], y[n_train:]
+    model = mlp([2, *hidden, 1], activation="tanh", rng=rng)
+    at_end = []
+
+    def record(epoch, history):
+        at_end.append(evaluate(model, "bce_with_logits", X_train, y_train)[0])
+
+    history = fit(model, "bce_with_logits", SGD(model.parameters(), lr=lr), X_train, y_train, epochs=epochs,
+                  batch_size=batch_size, rng=rng, validation_data=(X_val, y_val), callback=record)
+    line = mlp([2, 1], rng=rng)
+    fit(line, "bce_with_logits", SGD(line.parameters(), lr=lr), X_train, y_train, epochs=epochs,
+        batch_size=batch_size, rng=rng)
+    line_loss = evaluate(line, "bce_with_logits", X_train, y_train)[0]
+    return MoonsRun(int(seed), np.array(history.train_loss), np.array(at_end), np.array(history.val_loss),
+                    np.array(history.val_accuracy), float(line_loss))
 
 
 # ---- decision regions -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 numpy only. :func:`tlu_region` clips a 2-D TLU's firing half-plane to a plotting box, :func:`snapshot_steps`
 picks which moments of a :class:`~lessons_lib.perceptron.PerceptronHistory` a small multiple should show,
-and :func:`trace_table` prints a run instance by instance.
+:func:`trace_table` prints a run instance by instance, and :func:`convergence_bound` evaluates the perceptron
+convergence theorem's bound for a separating unit.
 """
 
 from __future__ import annotations
@@ -118,3 +119,57 @@ def trace_table(history, X, y, max_rows: int | None = None) -> str:
     lines = [" | ".join(cell.rjust(wd) for cell, wd in zip(r, widths)) for r in rows]
     lines.insert(1, "-+-".join("-" * wd for wd in widths))
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ConvergenceBound:
+    """The numbers of the perceptron convergence theorem for data ``X, y`` and one separating unit.
+
+    ``radius`` is R, the length of the longest input with a constant 1 appended (the bias as a weight);
+    ``margin`` is gamma, the smallest signed distance ``(2 y - 1) (w . x + b) / ||(w, b)||`` over the
+    instances (positive when the unit separates the classes); ``updates`` is the bound ``(R / gamma)^2``
+    on the number of updates from zero weights, ``inf`` when the unit does not separate the data.
+    """
+
+    radius: float
+    margin: float
+    updates: float
+
+
+def convergence_bound(X, y, w, b) -> ConvergenceBound:
+    """R, gamma and Novikoff's bound ``(R / gamma)^2`` for the unit ``(w, b)`` on the 0/1 labels ``y``.
+
+    Any separating unit gives a valid bound; the one with the largest margin gives the tightest.
+
+    Parameters
+    ----------
+    X : array, shape (N, n)
+        The instances.
+    y : array of 0/1, shape (N,)
+        Their labels.
+    w : array, shape (n,) (or (n, 1), a one-unit perceptron's ``W``)
+        The unit's weights.
+    b : float (or shape (1,))
+        Its bias.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    y = as_float_array(y, "y", ndim=1)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y must have one label per row of X; got {y.shape[0]} labels for {X.shape[0]} rows")
+    if not np.all((y == 0) | (y == 1)):
+        raise ValueError("y must contain only the binary labels 0 and 1")
+    w = as_float_array(w, "w", ndim=(1, 2)).ravel()
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have one weight per column of X ({X.shape[1]}), got {w.shape[0]}")
+    b_arr = as_float_array(b, "b", ndim=(0, 1)).ravel()
+    if b_arr.size != 1:
+        raise ValueError(f"b must be a single bias, got {b_arr.size} values")
+    w_aug = np.append(w, b_arr[0])
+    norm = float(np.linalg.norm(w_aug))
+    if norm == 0.0:
+        raise ValueError("w and b must not all be zero: a zero unit has no boundary and no margin")
+    X_aug = np.column_stack([X, np.ones(len(X))])
+    margin = float(np.min((2 * y - 1) * (X_aug @ w_aug)) / norm)
+    radius = float(np.max(np.linalg.norm(X_aug, axis=1)))
+    updates = (radius / margin) ** 2 if margin > 0 else float("inf")
+    return ConvergenceBound(radius, margin, updates)

@@ -34,11 +34,12 @@ def _squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
 def _kmeans_plus_plus(X: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """Spread the first centres out: each new one is drawn with probability ∝ squared distance."""
     centers = [X[rng.integers(len(X))]]
+    d = _squared_distances(X, centers[0][None, :])[:, 0]   # squared distance to the nearest centre so far
     for _ in range(1, k):
-        d = _squared_distances(X, np.array(centers)).min(1)
         total = d.sum()
         p = d / total if total > 0 else np.full(len(X), 1 / len(X))
         centers.append(X[rng.choice(len(X), p=p)])
+        d = np.minimum(d, _squared_distances(X, centers[-1][None, :])[:, 0])
     return np.array(centers)
 
 
@@ -104,6 +105,30 @@ def label_clusters(cluster_labels, labelled_index, known_labels, n_clusters: int
 
 
 def representatives(X, result: KMeansResult) -> np.ndarray:
-    """Index of the point closest to each centre: the examples worth paying a human to label."""
+    """Index of each cluster's member closest to its centre: the examples worth paying a human to label.
+
+    The representative is searched among the cluster's own members: the point nearest to a centre can belong
+    to a neighbouring cluster (it is nearer still to that cluster's centre), and its label would then leave
+    its own cluster without one. A cluster without members (k-means keeps the centre of a cluster that
+    lost all its points) gets the point nearest to its centre.
+
+    Parameters
+    ----------
+    X : (n, features) array
+        The points that were clustered.
+    result : KMeansResult
+        The clustering of ``X`` (from :func:`kmeans`).
+
+    Returns
+    -------
+    (k,) int
+        One index into ``X`` per cluster.
+    """
     X = as_float_array(X, "X", ndim=2)
-    return _squared_distances(X, result.centers).argmin(0)
+    labels = np.asarray(result.labels)
+    if labels.shape != (len(X),):
+        raise ValueError(f"X must be the clustered points: result has {labels.size} labels, X has {len(X)} rows")
+    d = _squared_distances(X, result.centers)
+    own = np.where(labels[:, None] == np.arange(len(result.centers))[None, :], d, np.inf)
+    empty = ~np.isfinite(own).any(axis=0)
+    return np.where(empty, d.argmin(0), own.argmin(0))

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lessons_lib.bandit import epsilon_greedy
-from lessons_lib.clustering import kmeans, label_clusters, representatives
+from lessons_lib.bandit import epsilon_greedy, epsilon_greedy_runs
+from lessons_lib.clustering import KMeansResult, kmeans, label_clusters, representatives
 from lessons_lib.datasets import load_digits
 from lessons_lib.online import compare_on_stream, drifting_stream, least_squares
 
@@ -45,6 +45,20 @@ def test_labelling_one_representative_per_cluster_labels_the_digits():
     # 50 labels (under 3% of the 1797 images) give every image a label, most of them right.
     assert np.all(guess >= 0)
     assert np.mean(guess == y) > 0.85
+
+
+def test_representatives_are_members_of_their_own_cluster():
+    # Centre 0 sits between its members at -2 and 2, but the point at 1.6 is nearer to it than either;
+    # that point belongs to cluster 1 (centre 3). Cluster 2 has no member.
+    X = np.array([[-2.0, 0.0], [2.0, 0.0], [1.6, 0.0], [3.0, 0.1], [4.4, 0.0]])
+    labels = np.array([0, 0, 1, 1, 1])
+    centers = np.array([[0.0, 0.0], [3.0, 0.0], [10.0, 0.0]])
+    result = KMeansResult(centers, labels, 0.0, np.zeros(1), 1)
+    reps = representatives(X, result)
+    assert reps[0] in (0, 1) and reps[1] == 3 and reps[2] == 4
+    assert np.all(label_clusters(labels, reps[:2], [5, 6], 3) >= 0)
+    with pytest.raises(ValueError, match="X"):
+        representatives(X[:3], result)
 
 
 def test_label_clusters_majority_and_unlabelled_clusters():
@@ -92,3 +106,39 @@ def test_online_model_follows_drift_and_batch_model_does_not():
     assert e.batch_model[late].mean() > 10 * e.online_model[late].mean()
     with pytest.raises(ValueError, match="drift_at"):
         drifting_stream(100, drift_at=100)
+
+
+def test_epsilon_greedy_runs_shapes_and_policy():
+    payouts = [0.2, 0.5, 0.8]
+    runs = epsilon_greedy_runs(payouts, 400, epsilon=0.0, runs=200, rng=1)
+    assert runs.actions.shape == runs.rewards.shape == (200, 400) and runs.best_arm == 2
+    assert set(np.unique(runs.rewards)) <= {0.0, 1.0}
+    assert runs.average_reward.shape == (200, 400) and runs.best_arm_fraction.shape == (200,)
+    # greedy, estimates starting at 0: an agent sticks to the first arm that paid out, for good
+    for actions, rewards in zip(runs.actions, runs.rewards):
+        first = np.flatnonzero(rewards)[0]
+        assert np.all(actions[first:] == actions[first])
+    # ties at the start are broken at random: every arm is pulled first by some agents
+    assert np.all(np.bincount(runs.actions[:, 0], minlength=3) > 40)
+    # the same generator gives the same runs
+    again = epsilon_greedy_runs(payouts, 400, epsilon=0.0, runs=200, rng=1)
+    assert np.array_equal(runs.actions, again.actions)
+
+
+def test_epsilon_greedy_runs_agree_with_single_runs():
+    payouts = [0.2, 0.35, 0.5, 0.55, 0.7]
+    uniform = epsilon_greedy_runs(payouts, 200, epsilon=1.0, runs=200, rng=2)
+    assert np.allclose(np.bincount(uniform.actions.ravel(), minlength=5) / uniform.actions.size, 0.2, atol=0.01)
+    assert abs(uniform.rewards.mean() - np.mean(payouts)) < 0.01
+    many = epsilon_greedy_runs(payouts, 1000, epsilon=0.1, runs=300, rng=3).best_arm_fraction.mean()
+    single = np.mean([epsilon_greedy(payouts, 1000, 0.1, rng=seed).best_arm_fraction for seed in range(100)])
+    assert abs(many - single) < 0.06
+
+
+def test_epsilon_greedy_runs_bad_input():
+    with pytest.raises(ValueError, match="payouts"):
+        epsilon_greedy_runs([0.5], 10)
+    with pytest.raises(ValueError, match="epsilon"):
+        epsilon_greedy_runs([0.1, 0.9], 10, epsilon=1.5)
+    with pytest.raises(ValueError, match="runs"):
+        epsilon_greedy_runs([0.1, 0.9], 10, runs=0)

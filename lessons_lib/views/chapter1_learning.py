@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import as_float_array, check_in_range, check_positive, check_positive_int, check_rng
-from ..bandit import epsilon_greedy
+from ..bandit import epsilon_greedy_runs
 from ..online import Stream, least_squares
 
 __all__ = ["block_mask", "split_by_mask", "fill_hidden", "BanditCurves", "bandit_curves", "retrained_errors",
@@ -86,10 +86,10 @@ class BanditCurves:
 
 
 def bandit_curves(payouts, epsilons, steps: int = 1000, runs: int = 20, rng=0) -> BanditCurves:
-    """Play :func:`lessons_lib.bandit.epsilon_greedy` ``runs`` times for each ε and average the results.
+    """Play ``runs`` ε-greedy agents for each ε (:func:`lessons_lib.bandit.epsilon_greedy_runs`) and average.
 
     One run is a gamble (an early lucky arm decides a lot); the average over runs shows the typical agent.
-    Every run gets its own generator drawn from ``rng``, so the result depends only on ``rng``.
+    The runs of all ε values draw from ``rng`` in turn, so the result depends only on ``rng``.
     """
     payouts = as_float_array(payouts, "payouts", ndim=1)
     try:
@@ -103,10 +103,9 @@ def bandit_curves(payouts, epsilons, steps: int = 1000, runs: int = 20, rng=0) -
     rng = check_rng(rng)
     curves, fractions = [], []
     for eps in epsilons:
-        played = [epsilon_greedy(payouts, steps, eps, rng=np.random.default_rng(rng.integers(2**63)))
-                  for _ in range(runs)]
-        curves.append(np.mean([r.average_reward for r in played], axis=0))
-        fractions.append(np.mean([r.best_arm_fraction for r in played]))
+        played = epsilon_greedy_runs(payouts, steps, eps, runs=runs, rng=rng)
+        curves.append(played.average_reward.mean(axis=0))
+        fractions.append(played.best_arm_fraction.mean())
     return BanditCurves(epsilons, np.array(curves), np.array(fractions), float(payouts.max()))
 
 

@@ -18,11 +18,12 @@ stage() {
   timings+=("$(printf '%-28s %-7s %4d s' "$name" "$status" $((SECONDS - start)))")
 }
 
-stage "lint (ruff)" ruff check lessons_lib tests benchmarks scripts
-stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider --ignore=tests/browser
-# Two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells together, in order, in
-# one kernel). conftest.py prints each notebook's execution time after the results.
-JOBS=$(python -c "import os; print(min(2, os.cpu_count() or 1))")
+# Tests run on several cores at once (pytest-xdist; up to 4). The time budget is set for a 2-core machine.
+JOBS=$(python -c "import os; print(min(4, os.cpu_count() or 1))")
+stage "lint (ruff)" ruff check lessons_lib tests benchmarks scripts book/_ext conftest.py
+stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider --ignore=tests/browser -n "$JOBS"
+# Two notebooks at a time (--dist loadfile keeps each notebook's cells together, in order, in one kernel).
+# conftest.py prints each notebook's execution time after the results.
 stage "notebooks (nbval, strict)" python -m pytest --nbval notebooks -q -p no:cacheprovider \
   --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n "$JOBS" --dist loadfile
 stage "site build (jupyter-book)" python scripts/build_book.py

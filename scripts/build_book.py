@@ -36,7 +36,7 @@ def stage_sources() -> None:
     if SOURCE.exists():
         shutil.rmtree(SOURCE)
     SOURCE.mkdir(parents=True)
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.py", "*.pyc")
+    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc")
     for name in STAGED:
         src = ROOT / name
         if src.is_dir():

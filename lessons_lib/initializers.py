@@ -4,10 +4,16 @@ A weight matrix here has shape ``(fan_in, fan_out)`` and is used as ``X @ W`` (P
 is its transpose, shape ``(out, in)``, but the fans are the same numbers).
 
 Why the scale matters: the output of a unit is a sum of ``fan_in`` terms ``w_i x_i``. With independent,
-zero-mean weights of variance ``s^2`` its variance is ``fan_in * s^2 * Var(x)``. Unless ``fan_in * s^2``
-is close to 1, every layer multiplies the variance by the same factor and, after a few layers, the
-activations (and, going backwards, the gradients) either explode or shrink to nothing -- Glorot and Bengio
-(2010) observed exactly this with the naive standard-normal initialisation and sigmoid units.
+zero-mean weights of variance ``s^2`` and zero-mean inputs, its variance is ``fan_in * s^2 * Var(x)``.
+Unless ``fan_in * s^2`` is close to 1, every layer multiplies the variance by the same factor and, after a
+few layers, the activations (and, going backwards, the gradients) either explode or shrink to nothing.
+
+Glorot and Bengio (2010) compared their rule with the heuristic then in common use, U(-1/sqrt(n), 1/sqrt(n))
+with ``n = fan_in`` (``"pytorch_default"`` here, still the default of ``torch.nn.Linear``). Its variance is
+``1 / (3 fan_in)``, so ``fan_in * s^2 = 1/3``: every layer shrinks the variance about threefold, and the
+back-propagated gradients of a deep tanh or sigmoid network fade towards the input. A standard normal
+start (``"normal"``) errs the other way, ``fan_in * s^2 = fan_in``: the pre-activations grow until tanh
+and sigmoid units saturate.
 
 * Glorot / Xavier: compromise between the forward pass (wants ``fan_in s^2 = 1``) and the backward pass
   (wants ``fan_out s^2 = 1``): ``s^2 = 2 / (fan_in + fan_out)``, times ``gain^2``.

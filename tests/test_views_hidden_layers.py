@@ -12,6 +12,7 @@ from lessons_lib.views.hidden_layers import (
     parameter_count,
     sawtooth_network,
     train_classifier,
+    train_classifiers,
 )
 
 
@@ -83,3 +84,55 @@ def test_architecture_label():
     assert architecture_label((32,)) == "1 x 32"
     assert architecture_label([16, 16, 16]) == "3 x 16"
     assert architecture_label((64, 32)) == "64-32"
+
+
+def test_train_classifiers_matches_separate_runs():
+    X, y = make_xor(300, rng=0)
+    train, val = (X[:200], y[:200]), (X[200:], y[200:])
+    batched = train_classifiers((8, 4), train, val, seeds=[3, 1, 4], lr=1e-2, epochs=4, batch_size=32)
+    assert len(batched) == 3
+    for seed, r in zip([3, 1, 4], batched):
+        alone = train_classifier((8, 4), train, val, lr=1e-2, epochs=4, batch_size=32, seed=seed)
+        assert r.n_params == alone.n_params == 2 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2
+        for p, q in zip(r.model.parameters(), alone.model.parameters()):
+            np.testing.assert_allclose(p.value, q.value, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(r.history.train_loss, alone.history.train_loss, rtol=1e-12)
+        np.testing.assert_allclose(r.history.val_loss, alone.history.val_loss, rtol=1e-12)
+        assert r.history.val_accuracy == alone.history.val_accuracy
+        assert r.history.train_accuracy == alone.history.train_accuracy
+        assert r.train_accuracy == alone.train_accuracy and r.val_accuracy == alone.val_accuracy
+    # the seeds differ, so the networks do
+    assert not np.allclose(batched[0].model[0].W.value, batched[1].model[0].W.value)
+
+
+def test_train_classifiers_linear_model_other_activation_and_bad_input():
+    X, y = make_xor(120, rng=1)
+    train, val = (X[:80], y[:80]), (X[80:], y[80:])
+    (lin,) = train_classifiers((), train, val, seeds=[0], epochs=2)
+    assert lin.n_params == 2 * 2 + 2 and len(lin.history.val_accuracy) == 2
+    a, b = train_classifiers((6,), train, val, seeds=range(2), activation="tanh", epochs=3, lr=0.02)
+    alone = train_classifier((6,), train, val, activation="tanh", epochs=3, lr=0.02, seed=1)
+    np.testing.assert_allclose(b.model[0].W.value, alone.model[0].W.value, atol=1e-12)
+    with pytest.raises(ValueError, match="seeds"):
+        train_classifiers((4,), train, val, seeds=[])
+    with pytest.raises(ValueError, match="hidden"):
+        train_classifiers((0,), train, val, seeds=[0])
+    with pytest.raises(ValueError, match="train and val"):
+        train_classifiers((4,), (X[:80], y[:79]), val, seeds=[0])
+    with pytest.raises(ValueError, match="lr"):
+        train_classifiers((4,), train, val, seeds=[0], lr=0.0)
+
+
+def test_train_classifiers_curves_limits_the_per_epoch_validation():
+    X, y = make_xor(150, rng=2)
+    train, val = (X[:100], y[:100]), (X[100:], y[100:])
+    full = train_classifiers((5,), train, val, seeds=range(3), epochs=4, lr=0.02)
+    part = train_classifiers((5,), train, val, seeds=range(3), epochs=4, lr=0.02, curves=1)
+    assert len(part[0].history.val_accuracy) == 4 and len(part[0].history.val_loss) == 4
+    assert [len(r.history.val_accuracy) for r in part[1:]] == [1, 1]
+    for f, p in zip(full, part):
+        assert f.val_accuracy == p.val_accuracy and f.history.train_loss == p.history.train_loss
+        assert f.history.val_loss[-1] == pytest.approx(p.history.val_loss[-1], rel=1e-12)
+    assert part[0].history.val_accuracy == full[0].history.val_accuracy
+    with pytest.raises(ValueError, match="curves"):
+        train_classifiers((5,), train, val, seeds=range(2), curves=-1)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lessons_lib.lr_finder import lr_range_test, suggest_lr
+from lessons_lib.lr_finder import lag_factor, lr_range_test, suggest_lr
 from lessons_lib.network import mlp
 from lessons_lib.optimizers import SGD, Adam
 
@@ -17,7 +17,8 @@ def _data(n=256, seed=0):
 def test_sweep_smoothing_and_early_stop_without_warnings():
     X, y = _data()
     net = mlp([2, 32, 3], rng=0)
-    res = lr_range_test(net, "cross_entropy", Adam(net.parameters()), X, y, rng=0, num_steps=200)
+    res = lr_range_test(net, "cross_entropy", Adam(net.parameters()), X, y, rng=0, num_steps=200,
+                        smoothing=0.98)
     n = len(res.losses)
     assert len(res.lrs) == len(res.smoothed) == n
     full = 1e-5 * (10 / 1e-5) ** (np.arange(200) / 199)
@@ -99,3 +100,43 @@ def test_bad_input():
         lr_range_test(net, "cross_entropy", opt, X, y, rng=0, diverge_factor=1.0)
     with pytest.raises(ValueError, match="optimizer"):
         lr_range_test(net, "cross_entropy", None, X, y, rng=0)
+
+
+def test_default_sweep_is_long_and_lightly_smoothed():
+    X, y = _data()
+    net = mlp([2, 32, 3], rng=0)
+    res = lr_range_test(net, "cross_entropy", Adam(net.parameters()), X, y, rng=0)
+    full = 1e-5 * (10 / 1e-5) ** (np.arange(300) / 299)
+    np.testing.assert_allclose(res.lrs, full[:len(res.lrs)])
+    avg, want = 0.0, []
+    for k, v in enumerate(res.losses[:5]):
+        avg = 0.9 * avg + 0.1 * v
+        want.append(avg / (1 - 0.9 ** (k + 1)))
+    np.testing.assert_allclose(res.smoothed[:5], want)
+
+
+def test_lag_factor_known_values_and_bad_input():
+    # mean age of an exponential average: smoothing / (1 - smoothing) steps; rate grows 10**(6/299) per step
+    assert lag_factor(1e-5, 10.0, 300, 0.9) == pytest.approx(10 ** (6 * 9 / 299))
+    assert lag_factor(1e-5, 10.0, 300, 0.9) == pytest.approx(1.5157, abs=1e-4)
+    assert lag_factor(1e-5, 10.0, 100, 0.98) == pytest.approx(10 ** (6 * 49 / 99))
+    assert lag_factor(1e-3, 1.0, 10, 0.0) == 1.0          # no smoothing, no lag
+    assert lag_factor(num_steps=120, smoothing=0.98) > 100 * lag_factor()  # the old setting: far more
+    with pytest.raises(ValueError, match="end_lr"):
+        lag_factor(1.0, 0.5)
+    with pytest.raises(ValueError, match="num_steps"):
+        lag_factor(num_steps=1)
+    with pytest.raises(ValueError, match="smoothing"):
+        lag_factor(smoothing=1.0)
+
+
+def test_smoothing_lag_matches_the_rule_of_thumb_on_a_known_curve():
+    # a noise-free "loss" that turns up at step 150: the smoothed curve's minimum comes about 9 steps later
+    lrs = 1e-5 * (1e6) ** (np.arange(300) / 299)
+    raw = np.abs(np.arange(300) - 150.0) / 10 + 1.0
+    avg, smooth = 0.0, []
+    for k, v in enumerate(raw):
+        avg = 0.9 * avg + 0.1 * v
+        smooth.append(avg / (1 - 0.9 ** (k + 1)))
+    shift = lrs[int(np.argmin(smooth))] / lrs[150]
+    assert 1.0 < shift <= lag_factor()

@@ -15,7 +15,10 @@ from lessons_lib.seq2seq import (
     generation_demo,
     make_recurrent,
     reversal_demo,
+    stack_models,
+    train_models_together,
     train_sequence_model,
+    unstack_models,
 )
 from lessons_lib.sequences import next_step_windows, standardize, synthetic_series
 
@@ -159,3 +162,102 @@ def test_reversal_demo_reaches_its_target_and_generates_reversed_sequences():
     rng = np.random.default_rng(99)
     fresh = rng.integers(0, 5, size=(200, 4))
     assert np.mean(model.generate(fresh, 4) == fresh[:, ::-1]) > 0.95
+
+
+# ---------------------------------------------------------------------------------------------------
+# Several seeds in one batched run
+# ---------------------------------------------------------------------------------------------------
+def _members(kind, cell, k, rng_seed=0):
+    """``k`` small models of one wiring with their own data and rngs (as a demo would draw them)."""
+    models, inputs, targets, rngs = [], [], [], []
+    for seed in range(rng_seed, rng_seed + k):
+        rng = np.random.default_rng(seed)
+        if kind == "s2v":
+            X, Y = rng.normal(size=(24, 5, 2)), rng.normal(size=(24, 3))
+            model = SequenceToVector(2, 4, 3, rng, cell=cell)
+        elif kind == "s2s":
+            X, Y = rng.normal(size=(24, 5, 2)), rng.normal(size=(24, 5, 1))
+            model = SequenceToSequence(2, 4, 1, rng, cell=cell)
+        else:
+            X, Y = rng.normal(size=(24, 2)), rng.normal(size=(24, 6, 1))
+            model = VectorToSequence(2, 4, 1, 6, rng, cell=cell)
+        models.append(model)
+        inputs.append(X)
+        targets.append(Y)
+        rngs.append(rng)
+    return models, inputs, targets, rngs
+
+
+@pytest.mark.parametrize("kind", ["s2v", "s2s", "v2s"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_training_together_equals_training_one_at_a_time(kind, cell):
+    alone, x1, y1, r1 = _members(kind, cell, 3)
+    together, x2, y2, r2 = _members(kind, cell, 3)
+    expected = [train_sequence_model(m, x, y, "mse", rng=r, epochs=3, batch_size=8, lr=0.01)
+                for m, x, y, r in zip(alone, x1, y1, r1)]
+    got = train_models_together(together, x2, y2, "mse", rngs=r2, epochs=3, batch_size=8, lr=0.01)
+    for e, g, ma, mt in zip(expected, got, alone, together):
+        np.testing.assert_allclose(g.epoch_losses, e.epoch_losses, rtol=1e-10)
+        np.testing.assert_allclose(g.losses, e.losses, rtol=1e-10)
+        for pa, pt in zip(ma.parameters(), mt.parameters()):
+            np.testing.assert_allclose(pt.value, pa.value, rtol=1e-9, atol=1e-12)
+
+
+def test_training_together_with_cross_entropy_matches_too():
+
+    def build():
+        out = []
+        for seed in (3, 4):
+            rng = np.random.default_rng(seed)
+            X, labels = rng.normal(size=(16, 4, 1)), rng.integers(0, 2, size=16)
+            out.append((SequenceToVector(1, 3, 2, rng, cell="gru"), X, labels, rng))
+        return out
+    expected = [train_sequence_model(m, x, y, "cross_entropy", rng=r, epochs=2, batch_size=4).epoch_losses
+                for m, x, y, r in build()]
+    members = build()
+    models, inputs, targets, rngs = (list(col) for col in zip(*members))
+    got = train_models_together(models, inputs, targets, "cross_entropy", rngs=rngs, epochs=2, batch_size=4)
+    np.testing.assert_allclose([h.epoch_losses for h in got], expected, rtol=1e-10)
+
+
+def test_stacked_model_computes_the_members_side_by_side_and_keeps_its_zeros():
+    models, inputs, targets, rngs = _members("s2s", "lstm", 3)
+    stacked, masks = stack_models(models)
+    out, _ = stacked.forward(np.concatenate(inputs, axis=-1))
+    for k, (m, x) in enumerate(zip(models, inputs)):
+        np.testing.assert_allclose(out[..., k:k + 1], m(x), rtol=1e-12, atol=1e-14)
+    # four gate blocks of 3 members x 4 units: member 1's forget-gate block sits at columns 16-19
+    assert stacked.recurrent.W_h.value.shape == (12, 48)
+    np.testing.assert_array_equal(stacked.recurrent.W_h.value[4:8, 16:20], models[1].recurrent.W_h.value[:, 4:8])
+    assert not masks[id(stacked.recurrent.W_h)][0:4, 16:20].any()
+    # unstacking changed copies gives them back to the members
+    for p in stacked.parameters():
+        p.value += 1.0
+    unstack_models(stacked, models)
+    np.testing.assert_allclose(models[2].readout.b.value, stacked.readout.b.value[2:3])
+    # after training the entries outside the blocks are still exactly zero
+    models, inputs, targets, rngs = _members("s2v", "gru", 2)
+    train_models_together(models, inputs, targets, rngs=rngs, epochs=1, batch_size=8)
+    stacked, masks = stack_models(models)
+    for p in stacked.parameters():
+        assert np.all(p.value[~masks[id(p)]] == 0)
+
+
+def test_stack_and_train_together_reject_bad_input():
+    with pytest.raises(ValueError, match="models"):
+        stack_models([])
+    with pytest.raises(ValueError, match="models"):
+        stack_models([EncoderDecoder(3, 4, 0)])
+    with pytest.raises(ValueError, match="models"):
+        stack_models([VectorToSequence(2, 4, 1, 5, 0, mode="initial_state")])
+    with pytest.raises(ValueError, match=r"models\[1\]"):
+        stack_models([SequenceToVector(2, 4, 1, 0), SequenceToVector(2, 5, 1, 0)])
+    with pytest.raises(ValueError, match=r"models\[1\]"):
+        stack_models([SequenceToVector(2, 4, 1, 0, cell="gru"), SequenceToVector(2, 4, 1, 0, cell="lstm")])
+    models, inputs, targets, rngs = _members("s2v", "rnn", 2)
+    with pytest.raises(ValueError, match="rngs"):
+        train_models_together(models, inputs, targets, rngs=rngs[:1])
+    with pytest.raises(ValueError, match=r"inputs\[1\]"):
+        train_models_together(models, [inputs[0], inputs[1][:10]], targets, rngs=rngs)
+    with pytest.raises(ValueError, match="epochs"):
+        train_models_together(models, inputs, targets, rngs=rngs, epochs=0)

@@ -53,3 +53,30 @@ def test_trained_lstm_stores_the_marked_value():
     assert np.abs(memory_correlation(model.recurrent, X, y)).max() > 0.9
     with pytest.raises(ValueError, match="y must"):
         memory_correlation(model.recurrent, X, y[:3])
+
+
+def test_marked_value_runs_are_the_single_runs_trained_side_by_side():
+    from lessons_lib.views.lstm import train_marked_value_runs
+    runs = train_marked_value_runs(seeds=(0, 3), forget_bias=2.0, n=64, epochs=2)
+    assert runs.seeds == (0, 3) and runs.losses.shape == (2, 2)
+    np.testing.assert_array_equal(runs.final, runs.losses[:, -1])
+    for k, seed in enumerate((0, 3)):
+        model, history, (X, y, positions) = train_marked_value_lstm(rng=seed, forget_bias=2.0, n=64, epochs=2)
+        np.testing.assert_allclose(runs.losses[k], history.epoch_losses, rtol=1e-10)
+        np.testing.assert_array_equal(runs.data[k][0], X)
+        for p_run, p_alone in zip(runs.models[k].parameters(), model.parameters()):
+            np.testing.assert_allclose(p_run.value, p_alone.value, rtol=1e-9, atol=1e-12)
+
+
+def test_marked_value_runs_of_other_cells_and_bad_input():
+    from lessons_lib.gru import GRU
+    from lessons_lib.views.lstm import train_marked_value_runs
+    runs = train_marked_value_runs(seeds=[1], cell="gru", n=32, epochs=1, first_only=True)
+    assert isinstance(runs.models[0].recurrent, GRU)
+    assert np.all(runs.data[0][2] == 0)                 # first_only: the marker is always at step 0
+    with pytest.raises(ValueError, match="forget_bias"):
+        train_marked_value_runs(seeds=[0], cell="rnn", forget_bias=2.0)
+    with pytest.raises(ValueError, match="seeds"):
+        train_marked_value_runs(seeds=[])
+    with pytest.raises(ValueError, match="cell"):
+        train_marked_value_runs(seeds=[0], cell="transformer")

@@ -84,9 +84,10 @@ def draw_wirings() -> plt.Figure:
 
 
 def draw_unrolled_bptt(state_grad_norms: Sequence[float], loss_steps: Sequence[int]) -> plt.Figure:
-    """An RNN unrolled over ``len(state_grad_norms)`` steps with a loss on ``loss_steps``: black arrows
-    are the forward pass, red dashed arrows the gradients of BPTT, and each state is labelled with the
-    size of the gradient that reaches it (``||dL/dh_t||``, e.g. from :meth:`RNN.state_gradients`)."""
+    """An RNN unrolled over ``len(state_grad_norms)`` steps with a loss on ``loss_steps``: solid arrows
+    are the forward pass (black, and blue for the state passed from step to step), orange (vermillion)
+    dashed arrows the gradients of BPTT, and each state is labelled with the size of the gradient that
+    reaches it (``||dL/dh_t||``, e.g. from :meth:`RNN.state_gradients`)."""
     norms = np.asarray(state_grad_norms, dtype=float)
     T = norms.size
     used = {int(s) % T for s in loss_steps}
@@ -118,8 +119,8 @@ def draw_unrolled_bptt(state_grad_norms: Sequence[float], loss_steps: Sequence[i
     ax.set_ylim(-0.4, 3.4)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"BPTT with the loss on steps {sorted(used)} of 0-{T - 1}: black = forward, "
-                 "red dashed = gradient", fontsize=10)
+    ax.set_title(f"BPTT with the loss on steps {sorted(used)} of 0-{T - 1}: solid arrows = forward pass "
+                 "(blue: the state), orange dashed = gradient", fontsize=10)
     fig.tight_layout()
     return fig
 

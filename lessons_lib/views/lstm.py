@@ -9,15 +9,17 @@ were made for. With the marker always at step 0 it is the "remember the first va
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-from .._validation import check_positive, check_positive_int, check_rng
+from .._validation import check_choice, check_positive, check_positive_int, check_rng
 from ..losses import MSELoss
 from ..lstm import LSTM
-from ..seq2seq import History, SequenceToVector, train_sequence_model
+from ..seq2seq import CELLS, History, SequenceToVector, train_models_together, train_sequence_model
 
-__all__ = ["marked_value_task", "set_forget_bias", "train_marked_value_lstm", "gate_traces",
-           "memory_correlation"]
+__all__ = ["marked_value_task", "set_forget_bias", "train_marked_value_lstm", "MarkedValueRuns",
+           "train_marked_value_runs", "gate_traces", "memory_correlation"]
 
 
 def marked_value_task(n: int, seq_len: int, rng, first_only: bool = False):
@@ -60,6 +62,62 @@ def train_marked_value_lstm(rng=0, seq_len: int = 20, hidden_size: int = 8, n: i
     history: History = train_sequence_model(model, X, y, MSELoss(), rng=rng, epochs=epochs, batch_size=32,
                                             lr=check_positive(lr, "lr"))
     return model, history, (X, y, positions)
+
+
+class MarkedValueRuns(NamedTuple):
+    """Result of :func:`train_marked_value_runs`: one entry per seed, in the order of ``seeds``."""
+
+    seeds: tuple[int, ...]
+    losses: np.ndarray            # (seeds, epochs): the training MSE of every epoch
+    models: list                  # the trained SequenceToVector networks
+    data: list                    # (X, y, positions) of each run
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last epoch's training MSE of every run."""
+        return self.losses[:, -1]
+
+
+def train_marked_value_runs(seeds=range(10), cell: str = "lstm", forget_bias: float | None = None,
+                            seq_len: int = 20, hidden_size: int = 8, n: int = 512, epochs: int = 30,
+                            lr: float = 0.02, first_only: bool = False) -> MarkedValueRuns:
+    """The marked-value experiment once per seed, every seed in one batched run.
+
+    Run ``k`` is, up to rounding, ``train_marked_value_lstm(rng=seeds[k], ...)`` with the same arguments
+    (for ``cell="lstm"``): its own data, initial weights and batch order, all drawn from its seed. The runs
+    are trained side by side by :func:`~lessons_lib.seq2seq.train_models_together`, so ten seeds take
+    about the time of three single runs.
+
+    Parameters
+    ----------
+    seeds : iterable of int
+    cell : ``"lstm"``, ``"gru"`` or ``"rnn"``
+    forget_bias : float, optional
+        LSTM only: start the forget gate near ``sigmoid(forget_bias)``; ``None`` keeps PyTorch's
+        default initialisation.
+    seq_len, hidden_size, n, epochs, lr, first_only
+        As in :func:`train_marked_value_lstm`.
+    """
+    seeds = tuple(int(s) for s in seeds)
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    cell = check_choice(str(cell).lower(), "cell", CELLS)
+    if forget_bias is not None and cell != "lstm":
+        raise ValueError(f"forget_bias is for the LSTM's forget gate; cell={cell!r} has none (use None)")
+    hidden_size = check_positive_int(hidden_size, "hidden_size")
+    models, data, rngs = [], [], []
+    for seed in seeds:
+        rng = check_rng(seed)
+        X, y, positions = marked_value_task(n, seq_len, rng, first_only=first_only)
+        model = SequenceToVector(2, hidden_size, 1, rng, cell=cell)
+        if forget_bias is not None:
+            set_forget_bias(model.recurrent, forget_bias)
+        models.append(model)
+        data.append((X, y, positions))
+        rngs.append(rng)
+    histories = train_models_together(models, [d[0] for d in data], [d[1] for d in data], MSELoss(),
+                                      rngs=rngs, epochs=epochs, batch_size=32, lr=check_positive(lr, "lr"))
+    return MarkedValueRuns(seeds, np.array([h.epoch_losses for h in histories]), models, data)
 
 
 def gate_traces(lstm: LSTM, x) -> dict[str, np.ndarray]:

@@ -1,0 +1,64 @@
+"""Claims of section 2.4.2 that rest on more runs than the notebook can afford to train while it executes."""
+
+import numpy as np
+
+from lessons_lib.claims import claim, count, spread
+from lessons_lib.losses import MSELoss
+from lessons_lib.seq2seq import SequenceToVector, train_models_together
+from lessons_lib.through_time import compare_gradient_flow
+from lessons_lib.views.lstm import marked_value_task, train_marked_value_runs
+
+SEEDS = range(10)
+
+
+def _default_lstm_runs(eps: float, noise_seed: int) -> np.ndarray:
+    """The default-initialisation runs of the notebook, with every starting weight multiplied by
+    ``1 + eps * N(0, 1)``: (seeds, epochs) losses."""
+    noise = np.random.default_rng(noise_seed)
+    models, inputs, targets, rngs = [], [], [], []
+    for seed in SEEDS:
+        rng = np.random.default_rng(seed)
+        X, y, _ = marked_value_task(512, 20, rng)
+        model = SequenceToVector(2, 8, 1, rng, cell="lstm")
+        for p in model.parameters():
+            p.value *= 1 + eps * noise.standard_normal(p.value.shape)
+        models.append(model)
+        inputs.append(X)
+        targets.append(y)
+        rngs.append(rng)
+    histories = train_models_together(models, inputs, targets, MSELoss(), rngs=rngs, epochs=30, lr=0.02)
+    return np.array([h.epoch_losses for h in histories])
+
+
+def test_default_initialisation_runs_are_sensitive_but_their_counts_are_not():
+    where = "2.4.2, 'Watching the gates at work', after the table"
+    runs = [_default_lstm_runs(0.0, 0), _default_lstm_runs(1e-9, 2)]
+    seed0 = np.array([r[0, -1] for r in runs])
+    claim(seed0.max() > 1.3 * seed0.min() and np.all((seed0 > 0.02) & (seed0 < 0.15)),
+          "the final loss of seed 0, for instance, lands anywhere between about 0.02 and 0.12 when its "
+          "starting weights are changed by one part in a billion", where, evidence=str(np.round(seed0, 3)))
+    counts = {(count(r[:, 9], 0.2), count(r[:, -1], 0.2)) for r in runs}
+    claim(counts == {(0, 6)}, "its counts stay the same under such changes", where, evidence=str(counts))
+
+
+def test_first_value_task_solution():
+    where = "2.4.2, solution of exercise 3 (the first-value task)"
+    bias = train_marked_value_runs(SEEDS, forget_bias=2.0, first_only=True).final
+    default = train_marked_value_runs(SEEDS, first_only=True).final
+    simple = train_marked_value_runs(SEEDS, cell="rnn", first_only=True).final
+    claim(count(bias, 0.01) in (8, 9), "With the forget bias, 8 or 9 of the 10 runs reach an MSE below 0.01",
+          where, evidence=spread(bias))
+    claim(count(default, 0.01) == 1, "at the default initialisation only one does", where,
+          evidence=spread(default))
+    claim(count(simple, 0.1) > 5 and count(simple, 0.01) <= 5,
+          "more than half of its [the simple RNN's] runs end below 0.1, though few reach 0.01", where,
+          evidence=spread(simple))
+
+
+def test_gradient_flow_solution_with_bias_5():
+    where = "2.4.2, solution of exercise 1"
+    flow = compare_gradient_flow(seq_len=50, rng=2_4_2, keep_gate_bias=5.0)
+    gru, lstm = (flow[c][0] / flow[c][-1] for c in ("GRU", "LSTM"))
+    claim(0.65 < gru < 0.75, "with b = 5 it [the GRU's measurement] rises to about 0.7", where, f"{gru:.3f}")
+    claim(0.17 < lstm < 0.23, "with b = 5 its [the LSTM's] value 49 steps back roughly doubles, to about 0.2",
+          where, f"{lstm:.3f}")

@@ -1,7 +1,8 @@
 """Drawings of threshold logic units and of perceptron training (sections 2.2, 2.2.1).
 
-What is drawn comes from :mod:`lessons_lib.views.perceptron`: the firing half-plane and decision boundary
-of a 2-D TLU, and the moments of a training run worth showing.
+The diagram of a TLU beside a perceptron layer (Figure 2.2) is :func:`draw_tlu_and_perceptron`. What the
+other figures show comes from :mod:`lessons_lib.views.perceptron`: the firing half-plane and decision
+boundary of a 2-D TLU, and the moments of a training run worth showing.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, Polygon
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Polygon
 
 from ..views.perceptron import snapshot_steps, tlu_region
 from .style import OKABE_ITO
@@ -180,4 +181,139 @@ def draw_training(history, X, y, n_panels: int = 6, ncols: int = 3, xlim=None, y
     nrows = -(-len(steps) // ncols)
     fig.tight_layout(rect=(0, 0.14 / nrows, 1, 1), h_pad=1.2)
     _legend_under_axes(fig)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figure 2.2: a threshold logic unit, and a perceptron layer built from such units
+# ---------------------------------------------------------------------------------------------------
+_INPUT = OKABE_ITO["sky"]       # the same layer colours as draw_mlp in plots.backprop
+_UNIT = OKABE_ITO["orange"]
+_BIAS = OKABE_ITO["purple"]
+_WIRE = "#555555"
+
+
+def _connect(ax, a, b, color=_WIRE, lw=1.4, linestyle="-", zorder=2):
+    """An arrow from patch ``a`` to patch ``b``, clipped at their edges."""
+    ax.add_patch(FancyArrowPatch(a.center if isinstance(a, Circle) else _box_centre(a),
+                                 b.center if isinstance(b, Circle) else _box_centre(b),
+                                 arrowstyle="-|>", mutation_scale=12, color=color, lw=lw, linestyle=linestyle,
+                                 patchA=a, patchB=b, shrinkA=1, shrinkB=1, zorder=zorder))
+
+
+def _box_centre(patch):
+    return patch.get_x() + patch.get_width() / 2, patch.get_y() + patch.get_height() / 2
+
+
+def _neuron(ax, xy, label, color="white", radius=0.3, fontsize=13, linestyle="-"):
+    circle = Circle(xy, radius, facecolor=color, edgecolor="black", lw=1.4, linestyle=linestyle, zorder=3)
+    ax.add_patch(circle)
+    if label:
+        ax.text(*xy, label, ha="center", va="center", fontsize=fontsize, zorder=4)
+    return circle
+
+
+def _step_icon(ax, xy, half_width, half_height, lw=2.0):
+    """The graph of the step function, 0 left of the origin and 1 right of it, centred on ``xy``."""
+    x, y = xy
+    ax.plot([x - half_width, x, x, x + half_width], [y - half_height, y - half_height, y + half_height,
+                                                     y + half_height],
+            color="black", lw=lw, solid_joinstyle="miter", zorder=5)
+
+
+def _tlu_panel(ax, x0: float) -> None:
+    """The threshold logic unit, with its left edge at ``x0``."""
+    ins = {r"$x_1$": 3.0, r"$x_2$": 2.0, r"$x_n$": 0.0}
+    weights = {r"$x_1$": r"$w_1$", r"$x_2$": r"$w_2$", r"$x_n$": r"$w_n$"}
+    sigma_xy, step_xy = (x0 + 2.9, 1.5), (x0 + 4.5, 1.5)
+    # the unit: weighted sum, then step, inside one grey outline
+    ax.add_patch(FancyBboxPatch((x0 + 2.2, 0.85), 2.95, 1.3, boxstyle="round,pad=0.02,rounding_size=0.25",
+                                facecolor="#f2f2f2", edgecolor="#888888", lw=1.2, zorder=0))
+    sigma = _neuron(ax, sigma_xy, r"$\Sigma$", color=_UNIT, radius=0.42, fontsize=17)
+    step_box = FancyBboxPatch((step_xy[0] - 0.4, step_xy[1] - 0.4), 0.8, 0.8,
+                              boxstyle="round,pad=0.0,rounding_size=0.1", facecolor="white", edgecolor="black",
+                              lw=1.4, zorder=3)
+    ax.add_patch(step_box)
+    _step_icon(ax, step_xy, 0.26, 0.2)
+    _connect(ax, sigma, step_box, color="black", lw=1.8)
+    ax.text((sigma_xy[0] + 0.42 + step_xy[0] - 0.4) / 2, step_xy[1] + 0.1, r"$z$", ha="center", va="bottom",
+             fontsize=14)
+    # inputs, each through its weighted connection
+    for name, y in ins.items():
+        node = _neuron(ax, (x0, y), name, color=_INPUT)
+        _connect(ax, node, sigma)
+        # the weight labels its connection: 40 % of the way along, just off the line on its upper side
+        d = np.subtract(sigma_xy, (x0, y))
+        normal = np.array([-d[1], d[0]]) / np.hypot(*d)
+        if normal[1] < 0:
+            normal = -normal
+        wx, wy = np.array([x0, y]) + 0.4 * d + 0.28 * normal
+        ax.text(wx, wy, weights[name], ha="center", va="center", fontsize=13, zorder=5)
+    ax.text(x0, 1.0, r"$\vdots$", ha="center", va="center", fontsize=16)
+    # the bias, added to the sum
+    ax.add_patch(FancyArrowPatch((sigma_xy[0], 3.1), (sigma_xy[0], sigma_xy[1]), arrowstyle="-|>",
+                                 mutation_scale=12, color=_BIAS, lw=1.8, patchB=sigma, shrinkA=0, shrinkB=1,
+                                 zorder=2))
+    ax.text(sigma_xy[0], 3.15, r"bias $b$", ha="center", va="bottom", fontsize=13, color="black")
+    # the output
+    ax.add_patch(FancyArrowPatch((step_xy[0], step_xy[1]), (x0 + 5.9, step_xy[1]), arrowstyle="-|>",
+                                 mutation_scale=14, color="black", lw=1.8, patchA=step_box, shrinkA=1, shrinkB=0,
+                                 zorder=2))
+    ax.text(x0 + 5.95, step_xy[1], r"$\hat{y}$", ha="left", va="center", fontsize=15)
+    ax.text(sigma_xy[0], 0.7, "weighted\nsum", ha="center", va="top", fontsize=11)
+    ax.text(step_xy[0], 0.7, "step\nfunction", ha="center", va="top", fontsize=11)
+    ax.text(x0 + 3.0, -0.45, r"$z = w_1 x_1 + \cdots + w_n x_n + b = \mathbf{w}^\top\mathbf{x} + b$",
+            ha="center", va="top", fontsize=12)
+    ax.text(x0 + 3.0, -1.05, r"$\hat{y} = \mathrm{step}(z)$: 1 if $z \geq 0$, else 0", ha="center", va="top",
+            fontsize=12)
+    ax.text(x0 + 3.0, 4.1, "A threshold logic unit (TLU)", ha="center", va="bottom", fontsize=13,
+            fontweight="bold")
+
+
+def _perceptron_panel(ax, x0: float, n_inputs: int = 3, n_units: int = 3) -> None:
+    """A perceptron layer: ``n_inputs`` input neurons and a bias neuron, fully connected to ``n_units``
+    TLUs. The inputs' left edge is at ``x0``."""
+    xo = x0 + 3.0
+    in_y = [3.0 - k for k in range(n_inputs)]
+    bias_y = in_y[-1] - 1.15
+    out_y = [(in_y[0] + bias_y) / 2 + (n_units - 1) / 2 - k for k in range(n_units)]
+    # a grey outline around each layer; the bias neuron is drawn apart, since it reads no feature
+    for x, top, bottom in ((x0, in_y[0] + 0.45, in_y[-1] - 0.45), (xo, out_y[0] + 0.55, out_y[-1] - 0.55)):
+        ax.add_patch(FancyBboxPatch((x - 0.5, bottom), 1.0, top - bottom,
+                                    boxstyle="round,pad=0.02,rounding_size=0.25", facecolor="#f2f2f2",
+                                    edgecolor="#888888", lw=1.2, zorder=0))
+    ax.text(x0, in_y[0] + 0.55, "input layer", ha="center", va="bottom", fontsize=11)
+    ax.text(xo, out_y[0] + 0.65, "output layer\n(TLUs)", ha="center", va="bottom", fontsize=11)
+    inputs = [_neuron(ax, (x0, y), f"$x_{i + 1}$", color=_INPUT) for i, y in enumerate(in_y)]
+    bias = _neuron(ax, (x0, bias_y), "1", color="white", linestyle="--")
+    units = []
+    for y in out_y:
+        units.append(_neuron(ax, (xo, y), "", color=_UNIT, radius=0.36))
+        _step_icon(ax, (xo, y), 0.17, 0.13, lw=1.6)
+    for a in inputs:
+        for u in units:
+            _connect(ax, a, u, lw=1.1)
+    for u in units:
+        _connect(ax, bias, u, color=_BIAS, lw=1.3, linestyle="--")
+    for j, (u, y) in enumerate(zip(units, out_y)):
+        ax.add_patch(FancyArrowPatch(u.center, (xo + 1.0, y), arrowstyle="-|>", mutation_scale=12,
+                                     color="black", lw=1.4, patchA=u, shrinkA=1, shrinkB=0, zorder=2))
+        ax.text(xo + 1.05, y, rf"$\hat{{y}}_{j + 1}$", ha="left", va="center", fontsize=14)
+    ax.text(x0 + 0.45, bias_y - 0.1, "bias neuron: always 1,\nits weights are the biases $b_j$",
+            ha="left", va="top", fontsize=11)
+    ax.text(x0 + 1.7, 4.1, "A perceptron", ha="center", va="bottom", fontsize=13, fontweight="bold")
+
+
+def draw_tlu_and_perceptron():
+    """Figure 2.2: a threshold logic unit (inputs, weights, weighted sum ``z``, step, output) on the left,
+    and on the right a perceptron, one layer of TLUs fully connected to the input layer and to a bias
+    neuron. Returns the figure."""
+    fig, ax = plt.subplots(figsize=(8.8, 4.2))
+    _tlu_panel(ax, 0.0)
+    _perceptron_panel(ax, 7.7)
+    ax.set_xlim(-0.5, 12.6)
+    ax.set_ylim(-1.7, 4.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    fig.tight_layout(pad=0.3)
     return fig

@@ -5,7 +5,8 @@
 2. The book's sources (_config.yml, _toc.yml, book/, notebooks/) are copied to _build/source/, and every
    notebook there is executed from a fresh kernel, top to bottom, two at a time (one per core), with
    ``LESSONS_LIB_STATIC_SITE=1`` so that explorers render precomputed frames instead of live widgets. A cell
-   that raises, or writes to stderr (a RuntimeWarning, say), fails the build.
+   that raises, or writes to stderr (a RuntimeWarning, say), fails the build, and so does a claim of the
+   text that the runs contradict (``LESSONS_LIB_STRICT_CLAIMS=1``, see lessons_lib/claims.py).
 3. Jupyter Book renders that copy with execution switched off (the outputs are already fresh) into
    _build/html/, with warnings as errors.
 
@@ -57,6 +58,7 @@ def execute(path: pathlib.Path) -> tuple[str, float, str]:
     from nbclient.exceptions import CellExecutionError
 
     os.environ["LESSONS_LIB_STATIC_SITE"] = "1"
+    os.environ["LESSONS_LIB_STRICT_CLAIMS"] = "1"  # a claim of the text that fails stops the build
     t0 = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,

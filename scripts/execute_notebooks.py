@@ -36,6 +36,8 @@ COMPARED = ("text/plain", "text/html", "text/latex", "text/markdown", "applicati
 
 
 def execute(path: pathlib.Path) -> nbformat.NotebookNode:
+    # A claim of the text that the runs contradict must stop us, not be stored as a printed note.
+    os.environ["LESSONS_LIB_STRICT_CLAIMS"] = "1"
     nb = nbformat.read(path, as_version=4)
     # Timing metadata would change on every run and clutter the diff.
     # Widget state is not stored: explorers come alive when the notebook runs, and their frozen state

@@ -18,6 +18,8 @@ stage() {
   timings+=("$(printf '%-28s %-7s %4d s' "$name" "$status" $((SECONDS - start)))")
 }
 
+# A claim of the text that fails raises, in the notebooks too (lessons_lib/claims.py).
+export LESSONS_LIB_STRICT_CLAIMS=1
 # Tests run on several cores at once (pytest-xdist; up to 4). The time budget is set for a 2-core machine.
 JOBS=$(python -c "import os; print(min(4, os.cpu_count() or 1))")
 stage "lint (ruff)" ruff check lessons_lib tests benchmarks scripts book/_ext conftest.py

@@ -3,6 +3,9 @@ import os
 import matplotlib
 from hypothesis import settings
 
+# A claim of the text that fails raises here (a student's kernel only prints a note): lessons_lib.claims.
+os.environ["LESSONS_LIB_STRICT_CLAIMS"] = "1"
+
 # Unit tests draw figures off-screen.
 matplotlib.use("Agg")
 

@@ -53,8 +53,8 @@ def test_the_gap_shrinks_as_the_training_set_grows():
               "With 200 images the networks still get all or nearly all of their training images right, "
               "but the median test accuracy rises to about 91 %", WHERE + ", 2", evidence=evidence)
         claim(0.97 < np.median(tr500) < 1 and 0.92 < np.median(te500) < 0.97,
-              "with 500 images it is about 94 %, while the training accuracy drops a little below 100 %",
+              "with 500 images it is about 93 %, while the training accuracy drops a little below 100 %",
               WHERE + ", 2", evidence=evidence)
-        claim(0.15 < gaps[0] < 0.25 and 0.06 < gaps[1] < 0.12 and 0.02 < gaps[2] < 0.07,
-              "The gap shrinks from about 20 points with 50 images to about 9 with 200, about 4 with 500",
+        claim(0.15 < gaps[0] < 0.25 and 0.06 < gaps[1] < 0.13 and 0.02 < gaps[2] < 0.08,
+              "The gap shrinks from about 20 points with 50 images to about 10 with 200, about 6 with 500",
               WHERE + ", 2", evidence=evidence)

@@ -42,7 +42,7 @@ browser_test() {
     echo "SKIPPED browser test: Chromium is not installed. Install it with: sudo apt-get install chromium"
     return 77
   fi
-  python -m pytest tests/browser -q -p no:cacheprovider
+  python -m pytest tests/browser -q -p no:cacheprovider -n "$JOBS"
 }
 stage "browser (chromium)" browser_test
 

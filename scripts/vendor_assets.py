@@ -8,6 +8,9 @@ tarballs are already there and match their pinned checksums), then the files the
 into ``book/_static/vendor/``, which ``_config.yml`` adds to Sphinx's ``html_static_path``. Both folders
 are gitignored: the JavaScript is never committed.
 
+JavaScript that only the browser test uses (axe-core, the accessibility checker it injects into every page)
+goes into ``.cache/test-assets/`` instead, so that it is never published with the site.
+
 Usage: python scripts/vendor_assets.py [--offline]
 """
 
@@ -26,6 +29,7 @@ import tempfile
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "npm-assets"
 VENDOR = ROOT / "book" / "_static" / "vendor"
+TEST_ASSETS = ROOT / ".cache" / "test-assets"
 
 # The one place where versions are pinned. The integrity strings are npm's own (``npm view <pkg>@<version>
 # dist.integrity``); a cached tarball that does not match is fetched again. To upgrade, change both.
@@ -43,6 +47,11 @@ PACKAGES = {
         "1.0.15",
         "sha512-5thBIV6ymNgmPVOHvzx+gGy8ZSKmSazhtGw4/c4xJDVzRhG9PTeQsRjF3FUTopvFi//SABeNz1yp47bCrJ3CQA==",
     ),
+    # For the browser test only (TEST_FILES below): never copied into the site.
+    "axe-core": (
+        "4.14.1",
+        "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+    ),
 }
 
 # What each page needs, as (package, path in the tarball, destination under VENDOR). A directory is copied
@@ -59,6 +68,11 @@ FILES = [
     ("mathjax", "es5/sre", "mathjax/sre"),
     ("requirejs", "require.js", "requirejs/require.js"),
     ("@jupyter-widgets/html-manager", "dist/embed-amd.js", "jupyter-widgets/embed-amd.js"),
+]
+# What the browser test injects into pages, as (package, path in the tarball, destination under TEST_ASSETS).
+TEST_FILES = [
+    ("axe-core", "LICENSE", "axe-core/LICENSE"),
+    ("axe-core", "axe.min.js", "axe-core/axe.min.js"),
 ]
 # embed-amd.js bundles the widget modules; the stylesheets inside them refer to font and SVG files (named
 # by their hash) in its dist/ folder. Those are copied by pattern, next to where the modules look for them
@@ -150,21 +164,27 @@ def _extract(tarball: pathlib.Path, dest: pathlib.Path) -> pathlib.Path:
     return dest / "package"  # npm tarballs hold everything under package/
 
 
+def _copy(roots: dict[str, pathlib.Path], files: list[tuple[str, str, str]], dest: pathlib.Path) -> None:
+    for name, src, dst in files:
+        source, target = roots[name] / src, dest / dst
+        if not source.exists():
+            raise SystemExit(f"vendor_assets: {name} has no {src}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy2(source, target)
+
+
 def vendor(tarballs: dict[str, pathlib.Path]) -> int:
-    """Rebuild VENDOR from the tarballs; return the number of files copied."""
-    if VENDOR.exists():
-        shutil.rmtree(VENDOR)
+    """Rebuild VENDOR and TEST_ASSETS from the tarballs; return the number of files copied into VENDOR."""
+    for folder in (VENDOR, TEST_ASSETS):
+        if folder.exists():
+            shutil.rmtree(folder)
     with tempfile.TemporaryDirectory() as tmp:
         roots = {name: _extract(path, pathlib.Path(tmp) / str(i)) for i, (name, path) in enumerate(tarballs.items())}
-        for name, src, dst in FILES:
-            source, target = roots[name] / src, VENDOR / dst
-            if not source.exists():
-                raise SystemExit(f"vendor_assets: {name} has no {src}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if source.is_dir():
-                shutil.copytree(source, target)
-            else:
-                shutil.copy2(source, target)
+        _copy(roots, FILES, VENDOR)
+        _copy(roots, TEST_FILES, TEST_ASSETS)
         dist = roots["@jupyter-widgets/html-manager"] / "dist"
         fonts = VENDOR / "jupyter-widgets" / "@jupyter-widgets"
         fonts.mkdir(parents=True)
@@ -172,7 +192,8 @@ def vendor(tarballs: dict[str, pathlib.Path]) -> int:
             if path.suffix in WIDGET_FONT_SUFFIXES:
                 shutil.copy2(path, fonts / path.name)
     (VENDOR / "jupyter-widgets" / "require-config.js").write_text(REQUIRE_CONFIG)
-    versions = {name: version for name, (version, _) in PACKAGES.items()}
+    tested_only = {name for name, _, _ in TEST_FILES}
+    versions = {name: version for name, (version, _) in PACKAGES.items() if name not in tested_only}
     (VENDOR / "versions.json").write_text(json.dumps(versions, indent=2) + "\n")
     return sum(1 for p in VENDOR.rglob("*") if p.is_file())
 
@@ -183,7 +204,11 @@ def main() -> int:
     args = parser.parse_args()
     count = vendor(fetch(offline=args.offline))
     pins = ", ".join(f"{name}@{version}" for name, (version, _) in PACKAGES.items())
-    print(f"== vendored {pins}: {count} files in {VENDOR.relative_to(ROOT)}/", flush=True)
+    print(
+        f"== vendored {pins}: {count} files in {VENDOR.relative_to(ROOT)}/, the test's in "
+        f"{TEST_ASSETS.relative_to(ROOT)}/",
+        flush=True,
+    )
     return 0
 
 

@@ -22,6 +22,14 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+# axe-core, the accessibility checker injected into pages: fetched from npm by scripts/vendor_assets.py (every
+# site build runs it) into a cache folder that is never published with the site.
+AXE = ROOT / ".cache" / "test-assets" / "axe-core" / "axe.min.js"
+# The windows pages are opened in: a laptop, and a phone (390 x 844 CSS pixels, touch, mobile viewport).
+DEVICES = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -93,11 +101,6 @@ class Visit:
     page_errors: list = dataclasses.field(default_factory=list)
 
 
-def _browser_probe(url: str) -> bool:
-    """The browser's own request for /favicon.ico (the site has none), which no page asks for."""
-    return urllib.parse.urlsplit(url).path == "/favicon.ico"
-
-
 def _is_local(url: str) -> bool:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme in ("data", "blob", "about"):
@@ -109,10 +112,12 @@ def _is_local(url: str) -> bool:
 def visit(chromium, site_url):
     """Open a page of the site (path relative to its root) and return a :class:`Visit` recording it.
 
-    Requests to any host but 127.0.0.1 are aborted and listed in ``Visit.outside``. The page is loaded
-    (``load`` event) but nothing more is awaited: tests wait for MathJax or widgets themselves.
+    ``visit(path)`` opens it in a 1280 x 900 window, ``visit(path, device="phone")`` on a 390 x 844 touch
+    screen (see DEVICES). Requests to any host but 127.0.0.1 are aborted and listed in ``Visit.outside``.
+    The page is loaded (``load`` event) but nothing more is awaited: tests wait for MathJax or widgets
+    themselves.
     """
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    contexts = {}
     pages = []
 
     def _block_outside(route):
@@ -121,10 +126,11 @@ def visit(chromium, site_url):
         else:
             route.abort()
 
-    context.route("**/*", _block_outside)
-
-    def open_page(path: str) -> Visit:
-        page = context.new_page()
+    def open_page(path: str, device: str = "desktop") -> Visit:
+        if device not in contexts:
+            contexts[device] = chromium.new_context(**DEVICES[device])
+            contexts[device].route("**/*", _block_outside)
+        page = contexts[device].new_page()
         record = Visit(page)
         pages.append(record)
 
@@ -134,7 +140,7 @@ def visit(chromium, site_url):
                 record.outside.append(request.url)
 
         def on_response(response):
-            if response.status >= 400 and not _browser_probe(response.url):
+            if response.status >= 400:
                 record.failed.append(f"{response.status} {response.url}")
 
         def on_request_failed(request):
@@ -142,7 +148,7 @@ def visit(chromium, site_url):
                 record.failed.append(f"{request.failure} {request.url}")
 
         def on_console(message):
-            if message.type == "error" and not _browser_probe(message.location.get("url", "")):
+            if message.type == "error":
                 record.console_errors.append(f"{message.text} ({message.location.get('url')})")
 
         page.on("request", on_request)
@@ -156,7 +162,19 @@ def visit(chromium, site_url):
     try:
         yield open_page
     finally:
-        context.close()
+        for context in contexts.values():
+            context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """The text of axe.min.js, to inject into a page with ``page.add_script_tag(content=...)``."""
+    if not AXE.is_file():
+        pytest.fail(
+            f"{AXE.relative_to(ROOT)} is missing: run `python scripts/vendor_assets.py` (every site build does)",
+            pytrace=False,
+        )
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 """The built site works offline in a real browser: figures load, math is typeset, widgets render, the
-console stays clean and no request leaves 127.0.0.1.
+console stays clean and no request leaves 127.0.0.1; axe-core finds no serious accessibility fault; on a
+390 px phone no page scrolls sideways and the chapter list and contents drawers open and lead somewhere.
 
 Run after the site build (`bash scripts/test.sh` does): `.venv/bin/python -m pytest tests/browser`.
-Full-page screenshots land in _build/screenshots/.
+Full-page screenshots (1280 px) and phone screenshots (the first screen at 390 px, and the two drawers) land
+in _build/screenshots/.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ PAGES = [
     Page("notebooks/2_4_2_lstm.html", math=True, figures=4),
     Page("notebooks/2_4_3_gru.html", math=True, figures=2),
     Page("notebooks/2_4_recurrent_neural_networks.html", math=True, figures=4),
+    # Its citation list is markup of its own (axe-core checks it); the search page is checked by
+    # test_search_results_show_the_matching_sentence.
+    Page("book/bibliography.html"),
 ]
 EXPLORER_PAGES = [p for p in PAGES if p.explorers]
 # A reader may be on a slow or metered connection: every page, frames included, stays under this size.
@@ -87,18 +92,71 @@ VISIBLE_PROSE = """() => {
   return parts.join(' ');
 }"""
 
+# axe-core (injected by the test, never part of the site): the violations a reader would meet, the serious
+# and critical ones only (moderate and minor ones are reported by axe's own tools, not failed here).
+AXE_SERIOUS = """async (within) => {
+  const result = await axe.run(document.querySelector(within), {resultTypes: ['violations']});
+  return result.violations.filter(v => v.impact === 'critical' || v.impact === 'serious').map(v =>
+    `${v.id} (${v.impact}, ${v.nodes.length}x): ${v.help}; e.g. ${v.nodes[0].target.join(' ')}`);
+}"""
+
+# Search fields and search buttons a reader can see: one is enough.
+VISIBLE_SEARCH = """() => Array.from(document.querySelectorAll('input[type=search], .search-button__button'))
+  .filter(e => e.checkVisibility()).map(e => e.outerHTML.slice(0, 90))"""
+
+PHONE = {"width": 390, "height": 844}
+AFTER_TRANSITIONS = """async () => {
+  await new Promise(requestAnimationFrame);
+  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+}"""
+# Elements of the text that reach past the right edge (not those inside a box that scrolls on its own).
+WIDER_THAN_SCREEN = """(inner) => Array.from(document.querySelectorAll('.bd-article *'))
+  .filter(e => e.getBoundingClientRect().right > inner + 1 && e.checkVisibility()
+               && !e.parentElement.closest('pre, .highlight, mjx-container, .math, table, .output'))
+  .slice(0, 3)
+  .map(e => `<${e.tagName.toLowerCase()} class="${e.className}">` + (e.textContent || '').trim().slice(0, 60))"""
+
 CAPTION_NUMBERS = """() => Array.from(document.querySelectorAll('figure')).map(f => {
   const n = f.querySelector('figcaption .caption-number');
   return n ? n.textContent.trim() : null;
 })"""
 
 
-def _screenshot_name(path: str) -> str:
-    return path.removesuffix(".html").replace("/", "__") + ".png"
+def _screenshot_name(path: str, prefix: str = "") -> str:
+    return prefix + path.removesuffix(".html").replace("/", "__") + ".png"
+
+
+def _axe_problems(page, axe_source, within: str = "html") -> list[str]:
+    """axe-core's serious and critical violations in the page (or in the element that ``within`` selects).
+    While a modal <dialog> is open axe leaves the rest of the page out: check the page before opening one."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)  # inline: no request, nothing of axe's is served by the site
+    return [f"axe-core: {v}" for v in page.evaluate(AXE_SERIOUS, within)]
+
+
+def _search_problems(page) -> list[str]:
+    problems = []
+    searches = page.evaluate(VISIBLE_SEARCH)
+    if len(searches) != 1:
+        problems.append(f"expected one visible search field or button, found {len(searches)}: {searches}")
+    return problems
+
+
+def _log_problems(seen) -> list[str]:
+    problems = []
+    if seen.outside:
+        problems.append("requests to hosts other than 127.0.0.1:\n    " + "\n    ".join(seen.outside))
+    if seen.failed:
+        problems.append("failed requests:\n    " + "\n    ".join(seen.failed))
+    if seen.console_errors:
+        problems.append("console errors:\n    " + "\n    ".join(seen.console_errors))
+    if seen.page_errors:
+        problems.append("uncaught page errors:\n    " + "\n    ".join(seen.page_errors))
+    return problems
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.path for p in PAGES])
-def test_page_renders_offline(spec, visit, screenshot_dir):
+def test_page_renders_offline(spec, visit, screenshot_dir, axe_source):
     seen = visit(spec.path)
     page = seen.page
     if spec.lands_on:
@@ -141,15 +199,104 @@ def test_page_renders_offline(spec, visit, screenshot_dir):
         if len(numbered) < spec.figures:
             problems.append(f"expected at least {spec.figures} numbered figure captions, found {numbers}")
 
-    if seen.outside:
-        problems.append("requests to hosts other than 127.0.0.1:\n    " + "\n    ".join(seen.outside))
-    if seen.failed:
-        problems.append("failed requests:\n    " + "\n    ".join(seen.failed))
-    if seen.console_errors:
-        problems.append("console errors:\n    " + "\n    ".join(seen.console_errors))
-    if seen.page_errors:
-        problems.append("uncaught page errors:\n    " + "\n    ".join(seen.page_errors))
+    problems += _axe_problems(page, axe_source) + _search_problems(page)
+    problems += [f"at 390 px: {problem}" for problem in _phone_problems(page, spec.path, screenshot_dir)]
+    problems += _log_problems(seen)
     assert not problems, f"{spec.path}:\n  " + "\n  ".join(problems)
+
+
+def _phone_problems(page, path: str, screenshot_dir) -> list[str]:
+    """The same page in a 390 px window: nothing makes it wider than the screen (long code names wrap, wide
+    code blocks and equations scroll inside their own box) and there is one search control. The phone's
+    header buttons and drawers are checked, on a touch screen, by test_phone_drawers_open_and_their_links_work."""
+    page.set_viewport_size(PHONE)
+    # The new layout, once the theme's transitions (the chapter list sliding out of view) have run.
+    page.evaluate(AFTER_TRANSITIONS)
+    problems = []
+    width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if width > inner:
+        wide = page.evaluate(WIDER_THAN_SCREEN, inner)
+        problems.append(f"the page is {width} px wide on a {inner} px screen (scrolls sideways); widest: {wide}")
+    page.screenshot(path=str(screenshot_dir / _screenshot_name(path, "phone__")))
+    return problems + _search_problems(page)
+
+
+def test_phone_drawers_open_and_their_links_work(visit, screenshot_dir, axe_source):
+    """On a phone the hamburger opens the chapter list and the list icon the page's contents, each as a
+    drawer over the page; a chapter link opens that page, a contents link closes the drawer at its heading.
+    axe-core checks the phone layout, and the open drawer."""
+    seen = visit("notebooks/2_4_2_lstm.html", device="phone")
+    page = seen.page
+    assert not (problems := _axe_problems(page, axe_source)), "at 390 px:\n  " + "\n  ".join(problems)
+    chapters = page.locator("#pst-primary-sidebar-modal")
+    page.get_by_role("button", name="Chapter list").tap()
+    link = chapters.get_by_role("link", name="2.4.3 Gated recurrent unit (GRU)")
+    link.wait_for(state="visible", timeout=3000)  # fails here if the drawer did not open
+    assert chapters.evaluate("d => d.open"), "the chapter list is visible but not as the drawer"
+    page.screenshot(path=str(screenshot_dir / "phone__drawer_chapters.png"))
+    problems = _axe_problems(page, axe_source, within="#pst-primary-sidebar-modal")
+    assert not problems, "the chapter drawer:\n  " + "\n  ".join(problems)
+    with page.expect_navigation():
+        link.tap()
+    assert page.url.endswith("notebooks/2_4_3_gru.html"), page.url
+
+    contents = page.locator("#pst-secondary-sidebar-modal")
+    page.get_by_role("button", name="Contents of this page").tap()
+    entry = contents.get_by_role("link", name="Summary")
+    entry.wait_for(state="visible", timeout=3000)
+    assert contents.evaluate("d => d.open")
+    page.screenshot(path=str(screenshot_dir / "phone__drawer_contents.png"))
+    target = entry.get_attribute("href")
+    entry.tap()
+    page.wait_for_function("() => !document.getElementById('pst-secondary-sidebar-modal').open", timeout=3000)
+    assert page.url.endswith("2_4_3_gru.html" + target), page.url
+    top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", target[1:])
+    assert 0 <= top < 200, f"the heading {target} is at {top} px, not at the top of the screen"
+    assert not seen.console_errors and not seen.page_errors, seen.console_errors + seen.page_errors
+
+
+def test_wide_hamburger_hides_and_shows_the_chapter_list(visit):
+    """At 1280 px the chapter list sits beside the text; the hamburger hides it (the text takes the width)
+    and shows it again."""
+    page = visit("notebooks/2_4_2_lstm.html").page
+    sidebar, article = page.locator("#pst-primary-sidebar"), page.locator("article.bd-article")
+    toggle = page.get_by_role("button", name="Chapter list")
+    assert sidebar.is_visible()
+    width = article.bounding_box()["width"]
+    toggle.click()
+    assert not sidebar.is_visible(), "the hamburger did not hide the chapter list"
+    assert article.bounding_box()["width"] > width, "the text did not take the freed width"
+    assert toggle.get_attribute("aria-expanded") == "false"
+    assert not page.locator("#pst-primary-sidebar-modal").evaluate("d => d.open"), "a drawer opened instead"
+    toggle.click()
+    assert sidebar.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+
+
+def test_search_results_show_the_matching_sentence(visit, axe_source):
+    """Each result's summary is prose around the match: not the page's contents list, not TeX source. The
+    page has one search field and satisfies axe-core with its results shown."""
+    seen = visit("search.html?q=sigmoid")
+    page = seen.page
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li').length >= 3 &&"
+        " Array.from(document.querySelectorAll('#search-results li')).slice(0, 3)"
+        ".every(li => li.querySelector('p.context'))",
+        timeout=15_000,
+    )
+    summaries = page.evaluate("""() => Array.from(document.querySelectorAll('#search-results li p.context'))
+        .map(p => p.textContent)""")
+    problems = []
+    for text in summaries:
+        if "sigmoid" not in text.lower():
+            problems.append(f"no match in: {text!r}")
+        if RAW_TEX.search(text):
+            problems.append(f"TeX source in: {text!r}")
+        if "Contents" in text:
+            problems.append(f"the contents list in: {text!r}")
+    assert summaries and not problems, "\n".join(problems)
+    assert not (problems := _search_problems(page) + _axe_problems(page, axe_source) + _log_problems(seen)), "\n".join(
+        problems
+    )
 
 
 def test_move_range_helper_reports_whether_the_image_followed(chromium, move_range_and_compare_image):

@@ -514,7 +514,8 @@ def train_models_together(models, inputs, targets, loss="mse", *, rngs, epochs: 
 
     ``train_models_together(models, inputs, targets, rngs=rngs)`` gives, up to rounding, what
     ``[train_sequence_model(m, x, y, rng=r) for m, x, y, r in zip(models, inputs, targets, rngs)]`` gives
-    (Adam, no clipping), in about the time of one run for small models: the members are
+    (Adam, no clipping), in less time than separate runs for small models (about half, for ten 8-unit
+    LSTMs; for wider layers the block-diagonal products cost more than they save): the members are
     stacked into one block-diagonal model (:func:`stack_models`), each member's mini-batch is drawn from
     its own data in the order its own ``rng`` shuffles it, and each member's loss is differentiated on its
     own outputs only, so Adam, which works element by element, updates each member exactly as if it were

@@ -35,10 +35,14 @@ def test_default_initialisation_runs_are_sensitive_but_their_counts_are_not():
     runs = [_default_lstm_runs(0.0, 0), _default_lstm_runs(1e-9, 2)]
     seed0 = np.array([r[0, -1] for r in runs])
     claim(seed0.max() > 1.3 * seed0.min() and np.all((seed0 > 0.02) & (seed0 < 0.15)),
-          "the final loss of seed 0, for instance, lands anywhere between about 0.02 and 0.12 when its "
-          "starting weights are changed by one part in a billion", where, evidence=str(np.round(seed0, 3)))
-    counts = {(count(r[:, 9], 0.2), count(r[:, -1], 0.2)) for r in runs}
-    claim(counts == {(0, 6)}, "its counts stay the same under such changes", where, evidence=str(counts))
+          "when the starting weights of seed 0 are changed by one part in a billion, its final loss lands "
+          "anywhere between about 0.02 and 0.15", where, evidence=str(np.round(seed0, 3)))
+    after10 = [count(r[:, 9], 0.2) for r in runs]
+    after30 = [count(r[:, -1], 0.2) for r in runs]
+    claim(after10 == [0, 0] and all(abs(c - 6) <= 1 for c in after30),
+          "the counts of the default runs are good to about one run; the gap between the two "
+          "initialisations after ten epochs, nine runs against none, is far larger than that", where,
+          evidence=f"after 10 epochs {after10}, after 30 {after30}")
 
 
 def test_first_value_task_solution():

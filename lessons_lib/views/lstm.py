@@ -85,8 +85,8 @@ def train_marked_value_runs(seeds=range(10), cell: str = "lstm", forget_bias: fl
 
     Run ``k`` is, up to rounding, ``train_marked_value_lstm(rng=seeds[k], ...)`` with the same arguments
     (for ``cell="lstm"``): its own data, initial weights and batch order, all drawn from its seed. The runs
-    are trained side by side by :func:`~lessons_lib.seq2seq.train_models_together`, so ten seeds take
-    about the time of three single runs.
+    are trained side by side by :func:`~lessons_lib.seq2seq.train_models_together`, so ten seeds of the
+    book's 8-unit LSTM take about the time of five or six single runs (one BLAS thread).
 
     Parameters
     ----------

@@ -18,14 +18,14 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 SYLLABUS_FIGURES = {
-    "fig-mp-networks": (2, 1),       # 2.1: networks of McCulloch-Pitts neurons computing logic
-    "fig-tlu-perceptron": (2, 2),    # 2.2: the threshold logic unit and a perceptron layer
-    "fig-mlp-architecture": (2, 3),  # 2.3: a multilayer perceptron
-    # 2.4 (ReLU, sigmoid and tanh with their derivatives, in 2.3.3) is still to be drawn.
-    "fig-dropout-thinned": (2, 5),   # 2.3.7: dropout
-    "fig-rnn-unrolled": (2, 6),      # 2.4: a recurrent neuron unrolled through time
-    "fig-lstm-cell": (2, 7),         # 2.4.2: the LSTM cell
-    "fig-gru-cell": (2, 8),          # 2.4.3: the GRU cell
+    "fig-mp-networks": (2, 1),        # 2.1: networks of McCulloch-Pitts neurons computing logic
+    "fig-tlu-perceptron": (2, 2),     # 2.2: the threshold logic unit and a perceptron layer
+    "fig-mlp-architecture": (2, 3),   # 2.3: a multilayer perceptron
+    "fig-activations-three": (2, 4),  # 2.3.3: ReLU, sigmoid and tanh with their derivatives
+    "fig-dropout-thinned": (2, 5),    # 2.3.7: dropout
+    "fig-rnn-unrolled": (2, 6),       # 2.4: a recurrent neuron unrolled through time
+    "fig-lstm-cell": (2, 7),          # 2.4.2: the LSTM cell
+    "fig-gru-cell": (2, 8),           # 2.4.3: the GRU cell
 }
 SECTION = re.compile(r"(?:^|/)(\d+(?:_\d+)*)_[^/]*$")
 

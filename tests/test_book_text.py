@@ -58,3 +58,18 @@ def test_each_syllabus_figure_is_in_exactly_one_notebook():
     for name in SYLLABUS_FIGURES:
         assert names.count(name) == 1, f"syllabus figure {name} should appear once, found {names.count(name)}"
     assert sorted(SYLLABUS_FIGURES.values()) == [(2, k) for k in range(1, 9)], "Figures 2.1-2.8, each once"
+
+
+def test_every_figure_has_an_alt_text_of_its_own():
+    import difflib
+
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.metadata.get("mystnb", {})
+            name = meta.get("figure", {}).get("name")
+            if not name:
+                continue
+            caption, alt = meta["figure"].get("caption", ""), meta.get("image", {}).get("alt", "")
+            assert len(alt) >= 40, f"{path.name}: figure {name} needs an alt text that describes the picture"
+            similarity = difflib.SequenceMatcher(None, caption, alt).ratio()
+            assert similarity < 0.6, f"{path.name}: the alt text of {name} repeats its caption; describe the picture"

@@ -40,7 +40,8 @@ from .sequences import (
 )
 
 __all__ = ["CELLS", "make_recurrent", "SequenceToSequence", "SequenceToVector", "VectorToSequence",
-           "EncoderDecoder", "History", "train_sequence_model", "forecasting_demo", "classification_demo",
+           "EncoderDecoder", "History", "train_sequence_model", "train_truncated_bptt", "echo_task",
+           "truncation_demo", "forecasting_demo", "classification_demo",
            "generation_demo", "reversal_demo", "DEMO_TARGETS", "stack_models", "unstack_models",
            "train_models_together"]
 
@@ -332,6 +333,152 @@ def train_sequence_model(model: Module, inputs, targets, loss="mse", *, rng, epo
             step += 1
         history.epoch_losses.append(total / count)
     return history
+
+
+def _check_window(window) -> int:
+    if isinstance(window, (bool, np.bool_)) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a positive integer number of time steps, got {window!r}")
+    return int(window)
+
+
+def train_truncated_bptt(model: SequenceToSequence, inputs, targets, loss="mse", *, window: int, rng,
+                         epochs: int = 10, batch_size: int = 32, lr: float = 1e-2, clip: float | None = None,
+                         explode_threshold: float = 1e6, optimizer=None) -> History:
+    """Truncated backpropagation through time: train on long sequences ``window`` steps at a time.
+
+    Each mini-batch of sequences is cut into consecutive chunks of ``window`` steps (the last one may be
+    shorter). The forward pass of a chunk starts from the state in which the previous chunk ended, so the
+    network still reads every sequence from its first step; but the backward pass of a chunk stops at the
+    chunk's first step - no gradient crosses a chunk boundary - and the parameters are updated after every
+    chunk. This is the simplest form of truncated BPTT (Williams and Peng 1990 also let the gradient reach
+    further back than one update moves forward). One backward pass keeps ``window`` states in memory instead
+    of ``T``, and the updates come ``ceil(T / window)`` times as often; but no gradient connects an output to
+    an input ``window`` or more steps before it, so the network cannot learn to *store* what it will need
+    that far ahead (it can only learn to use whatever its state happens to carry across the boundary).
+    With ``window >= T`` this is ordinary BPTT and gives exactly what :func:`train_sequence_model` gives.
+
+    Parameters
+    ----------
+    model : SequenceToSequence
+        Its recurrent layer's final state is carried from chunk to chunk (for an LSTM, ``(h, c)``).
+    inputs : ndarray (N, T, D)
+    targets : ndarray (N, T, K), or (N, T) class indices for ``"cross_entropy"``
+    window : int
+        The number of steps the gradient may travel back (and the length of a chunk).
+    rng, epochs, batch_size, lr, clip, explode_threshold, optimizer
+        As in :func:`train_sequence_model`; a chunk is one optimisation step.
+
+    Returns
+    -------
+    History
+        One entry of ``losses`` and ``grad_norms`` per chunk; ``epoch_losses`` is the mean loss over every
+        (sequence, step) pair of the epoch, each chunk's loss weighted by its length.
+    """
+    if not isinstance(model, SequenceToSequence):
+        raise ValueError(f"model must be a SequenceToSequence (a target at every step), got "
+                         f"{type(model).__name__}")
+    window = _check_window(window)
+    rng = check_rng(rng)
+    loss = get_loss(loss)
+    inputs = as_float_array(inputs, "inputs", ndim=3)
+    targets = np.asarray(targets)
+    n, T = inputs.shape[:2]
+    if targets.shape[:2] != (n, T):
+        raise ValueError(f"targets must start with the (N, T) = {(n, T)} of inputs, got shape {targets.shape}")
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    explode_threshold = check_positive(explode_threshold, "explode_threshold")
+    if clip is not None:
+        clip = check_positive(clip, "clip")
+    params = model.parameters()
+    opt = optimizer if optimizer is not None else Adam(params, lr=lr)
+    history = History()
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            x_batch, y_batch = inputs[idx], targets[idx]
+            state = None                                  # every sequence starts from the zero state
+            for first in range(0, T, window):
+                last = min(first + window, T)
+                model.zero_grad()
+                try:
+                    with np.errstate(over="raise", invalid="raise", divide="raise"):
+                        out, cache = model.forward(x_batch[:, first:last], state)
+                        value, dout = _loss_and_gradient(loss, out, y_batch[:, first:last])
+                        if math.isfinite(value):
+                            # The backward pass ends at step `first`: the gradient of the incoming state
+                            # is dropped, so nothing flows into the previous chunk.
+                            model.backward(dout, cache)
+                            norm = _global_norm(params)
+                except FloatingPointError as exc:
+                    history.diverged_at, history.reason = step, f"numerical overflow ({exc})"
+                    return history
+                history.losses.append(value)
+                if not math.isfinite(value):
+                    history.diverged_at, history.reason = step, f"loss became {value}"
+                    return history
+                history.grad_norms.append(norm)
+                if not math.isfinite(norm) or (clip is None and norm > explode_threshold):
+                    history.diverged_at = step
+                    history.reason = (f"gradient norm {norm:.3g} exceeded "
+                                      f"explode_threshold={explode_threshold:g}")
+                    return history
+                if clip is not None:
+                    clip_grad_norm(params, clip)
+                opt.step()
+                state = cache[0]["final_state"]          # carried forward, computed before this update
+                total += value * len(idx) * ((last - first) / T)
+                step += 1
+        history.epoch_losses.append(total / n)
+    return history
+
+
+def echo_task(n: int, seq_len: int, delay: int, rng):
+    """The delayed echo: at every step, output the input of ``delay`` steps earlier.
+
+    Inputs are random signs, ``X`` (n, seq_len, 1) with values -1 and +1; the target of step ``t`` is
+    ``X[:, t - delay]``, and 0 for the first ``delay`` steps (nothing to echo yet). Predicting 0 everywhere
+    gives an MSE of about ``1 - delay / seq_len``; a network that has learned the echo gets close to 0. A
+    network can learn it only if the gradient can travel ``delay`` steps back.
+    """
+    rng = check_rng(rng)
+    n = check_positive_int(n, "n")
+    seq_len = check_positive_int(seq_len, "seq_len")
+    delay = check_positive_int(delay, "delay")
+    if delay >= seq_len:
+        raise ValueError(f"delay must be shorter than seq_len = {seq_len}, got {delay}")
+    X = rng.choice([-1.0, 1.0], size=(n, seq_len, 1))
+    Y = np.zeros_like(X)
+    Y[:, delay:] = X[:, :-delay]
+    return X, Y
+
+
+def truncation_demo(windows=(4, 8, 32), delay: int = 6, seeds=range(5), *, n: int = 64, seq_len: int = 32,
+                    hidden_size: int = 16, epochs: int = 30, lr: float = 0.02) -> dict[int, list[float]]:
+    """The trade-off of truncated BPTT on :func:`echo_task`: the final training MSE for every window and seed.
+
+    For each seed, one data set and one initial simple tanh RNN (``SequenceToSequence`` with ``cell="rnn"``,
+    ``hidden_size`` neurons) are trained with :func:`train_truncated_bptt` once per window, from the same
+    initial weights and with the same shuffling, so the window is the only difference. Returns
+    ``{window: [final epoch MSE of each seed]}``. Windows longer than ``delay`` should learn the echo
+    (MSE near 0); windows of ``delay`` steps or fewer cannot (MSE near ``1 - delay / seq_len``).
+    """
+    windows = [_check_window(w) for w in windows]
+    seeds = list(seeds)
+    if not windows or not seeds:
+        raise ValueError("windows and seeds must each hold at least one entry")
+    finals: dict[int, list[float]] = {w: [] for w in windows}
+    for seed in seeds:
+        X, Y = echo_task(n, seq_len, delay, rng=seed)
+        for w in windows:
+            model = SequenceToSequence(1, hidden_size, 1, rng=seed, cell="rnn")
+            history = train_truncated_bptt(model, X, Y, MSELoss(), window=w, rng=seed, epochs=epochs,
+                                           batch_size=32, lr=lr)
+            finals[w].append(history.final_loss)
+    return finals
 
 
 # ---------------------------------------------------------------------------------------------------

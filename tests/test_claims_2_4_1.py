@@ -6,6 +6,7 @@ from lessons_lib import seq2seq
 from lessons_lib.claims import claim
 from lessons_lib.losses import MSELoss
 from lessons_lib.optimizers import SGD
+from lessons_lib.rnn import RNN
 from lessons_lib.sequences import next_step_windows, standardize, synthetic_series
 from lessons_lib.through_time import compare_gradient_flow
 
@@ -54,3 +55,29 @@ def test_clipping_solution():
     claim(not slow.diverged and slow.final_loss > 3 * clipped.final_loss,
           "With lr=0.01 Adam survives, but learns far less than clipped gradient descent", where,
           f"Adam {slow.final_loss:.3f}, clipped gradient descent {clipped.final_loss:.3f}")
+
+
+def test_one_neuron_jacobian_solution():
+    where = "2.4.1, solution of exercise 4"
+    one = RNN(input_size=1, hidden_size=1, rng=SEED)
+    one.W_x.value[...], one.W_h.value[...] = 1.0, 0.9
+    one.b_x.value[...], one.b_h.value[...] = 0.0, 0.0
+    wanted = np.array([0.0, 0.2, -0.5, 0.9])                 # h_0 = 0, then h_1, h_2, h_3
+    inputs = np.arctanh(wanted) - 0.9 * np.concatenate([[0.0], wanted[:-1]])
+    h, cache = one.forward(inputs.reshape(1, 4, 1))
+    dY = np.zeros((1, 4, 1))
+    dY[0, 3] = 1.0
+    dh3 = one.state_gradients(dY, cache)[0, :, 0]            # dh_3/dh_k for k = 0, 1, 2, 3
+    claim(np.allclose(h[0, :, 0], wanted) and round(dh3[1], 3) == 0.115 and round(dh3[0], 4) == 0.0997,
+          "dh_3/dh_1 = 0.171 * 0.675 = 0.115 and dh_3/dh_0 = 0.171 * 0.675 * 0.864 = 0.0997", where, str(dh3))
+
+
+def test_truncated_echo_solution():
+    where = "2.4.1, solution of exercise 5"
+    finals = {w: np.array(v) for w, v in
+              seq2seq.truncation_demo((8, 11, 16, 32), delay=10, seeds=range(SEED, SEED + 4)).items()}
+    claim(np.all(finals[8] > 0.6) and np.all(finals[11] > 0.6),
+          "windows of 8 and 11 stay near the 0.69 of predicting 0", where, str(finals))
+    claim(all(np.all((finals[w] > 0.25) & (finals[w] < 0.6)) for w in (16, 32)),
+          "Windows of 16 and 32 [...] get only part of the way (MSE between about 0.3 and 0.6)", where,
+          str(finals))

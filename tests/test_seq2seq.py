@@ -11,6 +11,7 @@ from lessons_lib.seq2seq import (
     SequenceToVector,
     VectorToSequence,
     classification_demo,
+    echo_task,
     forecasting_demo,
     generation_demo,
     make_recurrent,
@@ -18,6 +19,8 @@ from lessons_lib.seq2seq import (
     stack_models,
     train_models_together,
     train_sequence_model,
+    train_truncated_bptt,
+    truncation_demo,
     unstack_models,
 )
 from lessons_lib.sequences import next_step_windows, standardize, synthetic_series
@@ -261,3 +264,104 @@ def test_stack_and_train_together_reject_bad_input():
         train_models_together(models, [inputs[0], inputs[1][:10]], targets, rngs=rngs)
     with pytest.raises(ValueError, match="epochs"):
         train_models_together(models, inputs, targets, rngs=rngs, epochs=0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Truncated BPTT
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_truncated_bptt_with_a_full_window_is_ordinary_bptt(cell):
+    X, Y = echo_task(40, 12, 3, rng=0)
+    histories, weights = [], []
+    for window in (None, 12, 50):
+        model = SequenceToSequence(1, 5, 1, rng=1, cell=cell)
+        if window is None:
+            h = train_sequence_model(model, X, Y, rng=2, epochs=3, batch_size=16, clip=1.0)
+        else:
+            h = train_truncated_bptt(model, X, Y, window=window, rng=2, epochs=3, batch_size=16, clip=1.0)
+        histories.append(h)
+        weights.append([p.value.copy() for p in model.parameters()])
+    for h, w in zip(histories[1:], weights[1:]):
+        assert h.losses == histories[0].losses and h.epoch_losses == histories[0].epoch_losses
+        assert h.grad_norms == histories[0].grad_norms
+        assert all(np.array_equal(a, b) for a, b in zip(w, weights[0]))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_truncated_bptt_carries_the_state_and_stops_the_gradient_at_the_chunk(cell):
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(4, 10, 2)), rng.normal(size=(4, 10, 1))
+    model = SequenceToSequence(2, 3, 1, rng=4, cell=cell)
+    randomize_parameters(model, rng)
+    before = [p.value.copy() for p in model.parameters()]
+    recorded = []
+
+    class Recorder:                      # an optimizer that records the gradients and changes nothing
+        def step(self):
+            recorded.append([p.grad.copy() for p in model.parameters()])
+
+    history = train_truncated_bptt(model, X, Y, window=4, rng=5, epochs=1, batch_size=4, optimizer=Recorder())
+    assert len(recorded) == len(history.losses) == 3                     # chunks of 4, 4 and 2 steps
+    # The loss of each chunk is that of the full forward pass on its steps: the state was carried.
+    order = np.random.default_rng(5).permutation(4)
+    out, _ = model.forward(X[order])
+    for k, (first, last) in enumerate([(0, 4), (4, 8), (8, 10)]):
+        assert np.isclose(history.losses[k], np.mean((out[:, first:last] - Y[order][:, first:last]) ** 2))
+    # The gradient of the second chunk is that of its loss with the incoming state held fixed.
+    _, cache = model.recurrent.forward(X[order][:, :4])
+    state = cache["final_state"]
+    x2, y2 = X[order][:, 4:8], Y[order][:, 4:8]
+
+    def chunk_loss():
+        return float(np.mean((model.forward(x2, state)[0] - y2) ** 2))
+    for p, g in zip(model.parameters(), recorded[1]):
+        assert relative_error(g, numerical_gradient(chunk_loss, p.value)) <= TOL
+    assert all(np.array_equal(a, p.value) for a, p in zip(before, model.parameters()))
+    assert history.epoch_losses[0] == pytest.approx(np.mean((out - Y[order]) ** 2))
+
+
+def test_truncated_bptt_reports_divergence_like_the_ordinary_loop():
+    model, X, Y = exploding_setup(1.1)
+    history = train_truncated_bptt(model, X, Y, window=X.shape[1], rng=1, epochs=5, explode_threshold=1e4)
+    assert history.diverged_at == 0 and "explode_threshold" in history.reason
+    # A short window keeps the first gradients small, but the forward pass still carries the growing state
+    # from chunk to chunk, so the run is stopped later, and with its step number.
+    model, X, Y = exploding_setup(1.1)
+    history = train_truncated_bptt(model, X, Y, window=4, rng=1, epochs=1, explode_threshold=1e4)
+    assert history.grad_norms[0] < 1e3 and history.diverged_at > 0
+    assert len(history.losses) == history.diverged_at + 1
+
+
+def test_echo_task():
+    X, Y = echo_task(50, 9, 4, rng=0)
+    assert X.shape == Y.shape == (50, 9, 1)
+    assert set(np.unique(X)) == {-1.0, 1.0}
+    assert np.all(Y[:, :4] == 0) and np.array_equal(Y[:, 4:], X[:, :5])
+    with pytest.raises(ValueError, match="delay"):
+        echo_task(5, 4, 4, rng=0)
+    with pytest.raises(ValueError, match="seq_len"):
+        echo_task(5, 0, 1, rng=0)
+
+
+def test_truncation_demo_learns_the_echo_only_through_windows_longer_than_the_delay():
+    finals = truncation_demo(windows=(3, 8), delay=5, seeds=(0, 1), n=64, seq_len=24, epochs=30)
+    assert set(finals) == {3, 8} and all(len(v) == 2 for v in finals.values())
+    chance = 1 - 5 / 24
+    assert all(v > 0.7 * chance for v in finals[3])          # nothing connects an output to its source
+    assert all(v < 0.1 for v in finals[8])
+
+
+def test_truncated_bptt_rejects_bad_input():
+    X, Y = echo_task(8, 6, 2, rng=0)
+    model = SequenceToSequence(1, 3, 1, rng=0, cell="rnn")
+    for bad in (0, -2, 2.5, True, None):
+        with pytest.raises(ValueError, match="window"):
+            train_truncated_bptt(model, X, Y, window=bad, rng=0)
+    with pytest.raises(ValueError, match="model"):
+        train_truncated_bptt(SequenceToVector(1, 3, 1, rng=0), X, Y, window=2, rng=0)
+    with pytest.raises(ValueError, match="targets"):
+        train_truncated_bptt(model, X, Y[:, :4], window=2, rng=0)
+    with pytest.raises(ValueError, match="inputs"):
+        train_truncated_bptt(model, X[0], Y, window=2, rng=0)
+    with pytest.raises(ValueError, match="windows"):
+        truncation_demo(windows=())

@@ -45,3 +45,19 @@ def test_width_dependence_of_exercise_3_holds_for_other_draws():
               "only the N(0, 1) ratio depends on the width (it grows with it); the standard initialisation "
               "stays at about 0.006", "2.3.2, solution of exercise 3", evidence=f"seed {seed}: {normal}, "
               f"{standard}")
+
+
+def test_a_smaller_learning_rate_does_not_rescue_the_deep_sigmoid_network():
+    from lessons_lib.datasets import load_digits
+    from lessons_lib.views.layer_learning import train_layers
+
+    X, y = load_digits()
+    X = X / 16
+    args = (X[:1500], y[:1500], X[1500:], y[1500:], range(8))
+    fast = train_layers(*args, activation="sigmoid", init="pytorch_default", lr=1.0, epochs=10)
+    slow = train_layers(*args, activation="sigmoid", init="pytorch_default", lr=0.3, epochs=10)
+    moved_fast, moved_slow = fast.weight_change[:, -1, :4], slow.weight_change[:, -1, :4]
+    claim(np.all(moved_slow < moved_fast) and np.all(slow.test_accuracy[:, -1] < 0.12),
+          "A smaller learning rate does not help: with eta = 0.3 every layer moves less, and after 10 "
+          "epochs the networks are still at chance", "2.3.2, 'A short training run'",
+          evidence=f"{np.median(moved_slow, axis=0)}, {slow.test_accuracy[:, -1]}")

@@ -6,7 +6,8 @@
    notebook there is executed from a fresh kernel, top to bottom, two at a time (one per core), with
    ``LESSONS_LIB_STATIC_SITE=1`` so that explorers render precomputed frames instead of live widgets. A cell
    that raises, or writes to stderr (a RuntimeWarning, say), fails the build, and so does a claim of the
-   text that the runs contradict (``LESSONS_LIB_STRICT_CLAIMS=1``, see lessons_lib/claims.py).
+   text that the runs contradict (``LESSONS_LIB_STRICT_CLAIMS=1``, see lessons_lib/claims.py). Their
+   figures are 2x PNGs shown at their 1x size (SITE_KERNEL_ARGUMENTS below).
 3. Jupyter Book renders that copy with execution switched off (the outputs are already fresh) into
    _build/html/, with warnings as errors.
 
@@ -35,6 +36,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 BUILD = ROOT / "_build"
 SOURCE = BUILD / "source"
 STAGED = ["_config.yml", "_toc.yml", "book", "notebooks"]
+# Figures on the site are sharp on high-density screens: the kernels of the site build (and only they; the
+# stored notebooks, nbval and a reader's kernel keep 100 dpi PNGs) use matplotlib_inline's "retina" format,
+# a PNG at twice the figure's dpi whose output metadata holds its 1x size. myst-nb writes that size into the
+# <img> (an inline width and height), so the figure keeps its place on the page, and Sphinx links each such image to
+# its file (html_scaled_image_link): a click, or Enter on the focused figure, opens it alone at full size.
+# This is configuration of the kernel, so it covers every figure, whatever a notebook imports first.
+SITE_KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
 
 
 def stage_sources() -> None:
@@ -66,7 +74,8 @@ def execute(path: pathlib.Path) -> tuple[str, float, str]:
     t0 = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=SITE_KERNEL_ARGUMENTS)
     try:
         client.execute()
     except CellExecutionError as exc:

@@ -182,3 +182,18 @@
     };
   });
 })();
+
+/*
+ * 7. Figures open at full size. Sphinx links each notebook figure (a 2x PNG shown at its 1x size, see
+ *    scripts/build_book.py) to its file; the link says so on hover. Its accessible name stays the figure's
+ *    alt text.
+ */
+(function () {
+  "use strict";
+  const label = () =>
+    document.querySelectorAll(".bd-article a.image-reference").forEach((link) => {
+      if (!link.title) link.title = "Open the figure at full size";
+    });
+  if (document.readyState !== "loading") label();
+  else document.addEventListener("DOMContentLoaded", label);
+})();

@@ -221,3 +221,47 @@ def move_range_and_compare_image():
 def screenshot_dir():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# The figure text-size report of test_figures.py: each page's test records its measurements as user
+# properties (which reach the controller under pytest-xdist too); the table is printed after the results and
+# written next to the screenshots. A report, not a test.
+_figure_summaries: list[dict] = []
+_figure_details: list[str] = []
+WORST_PAGES = 10
+
+
+def pytest_runtest_logreport(report):
+    if report.when != "call":
+        return
+    for name, value in report.user_properties:
+        if name == "figure_text_summary":
+            _figure_summaries.extend(value)
+        elif name == "figure_text_details":
+            _figure_details.extend(value)
+
+
+def pytest_terminal_summary(terminalreporter):
+    pages = [s for s in _figure_summaries if s["figures"]]
+    if not pages:
+        return
+    pages.sort(key=lambda s: s["min_text"])
+    figures = sum(s["figures"] for s in pages)
+    below = sum(s["below"] for s in pages)
+    lines = [
+        f"{below} of {figures} figures on {len(pages)} pages have text (matplotlib's 10 pt) smaller than the",
+        "page's code text at 1280 px; worst pages first:",
+        f"{'page':48s} {'figures':>7s} {'below':>5s} {'min scale':>9s} {'min text':>8s} {'code':>5s}",
+    ]
+    rows = [
+        f"{s['page']:48s} {s['figures']:7d} {s['below']:5d} {s['min_scale']:9.2f} {s['min_text']:6.1f}px"
+        f" {s['code']:3.0f}px"
+        for s in pages
+    ]
+    terminalreporter.section("figure text size at 1280 px (estimate)")
+    for line in lines + rows[:WORST_PAGES]:
+        terminalreporter.write_line(line)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    out = SCREENSHOTS / "figure-text-sizes.txt"
+    out.write_text("\n".join(lines + rows + [""] + sorted(_figure_details)) + "\n", encoding="utf-8")
+    terminalreporter.write_line(f"every page and figure: {out.relative_to(ROOT)}")

@@ -96,3 +96,21 @@ def test_constraints_are_exact_pins_and_used_by_the_install_step():
         if line.strip() and not line.startswith("#"):
             assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[A-Za-z0-9_.+!\-]+", line.strip()), line
     assert "-c requirements/constraints.txt" in (ROOT / "scripts" / "_env.sh").read_text()
+
+
+def _repository_url() -> str:
+    config = (ROOT / "_config.yml").read_text()
+    return re.search(r"(?m)^repository:\s*\n\s+url:\s*(\S+)", config).group(1)
+
+
+def test_every_notebook_installs_lessons_lib_from_the_books_repository_when_missing():
+    import nbformat
+
+    url = _repository_url()
+    readme = (ROOT / "README.md").read_text()
+    assert f'"lessons_lib @ git+{url}"' in readme, "README's Colab line must use _config.yml's repository.url"
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+        assert 'if importlib.util.find_spec("lessons_lib") is None:' in first.source, path.name
+        assert f'%pip install --quiet "lessons_lib @ git+{url}"' in first.source, (
+            f"{path.name}: the install line must use _config.yml's repository.url ({url})")

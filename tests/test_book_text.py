@@ -73,3 +73,10 @@ def test_every_figure_has_an_alt_text_of_its_own():
             assert len(alt) >= 40, f"{path.name}: figure {name} needs an alt text that describes the picture"
             similarity = difflib.SequenceMatcher(None, caption, alt).ratio()
             assert similarity < 0.6, f"{path.name}: the alt text of {name} repeats its caption; describe the picture"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_code_lines_fit_the_text_column(path):
+    long = [line for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"
+            for line in cell.source.splitlines() if len(line) > 88]
+    assert not long, f"{path.name}: code lines over 88 characters (the site's column, and print): {long}"

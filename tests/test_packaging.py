@@ -112,5 +112,5 @@ def test_every_notebook_installs_lessons_lib_from_the_books_repository_when_miss
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
         first = next(c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         assert 'if importlib.util.find_spec("lessons_lib") is None:' in first.source, path.name
-        assert f'%pip install --quiet "lessons_lib @ git+{url}"' in first.source, (
+        assert f'%pip install -q "lessons_lib @ git+{url}"' in first.source, (
             f"{path.name}: the install line must use _config.yml's repository.url ({url})")

@@ -259,6 +259,42 @@ def _global_norm(params) -> float:
     return math.sqrt(sum(float(np.sum(p.grad * p.grad)) for p in params))
 
 
+def _guarded_step(model, args: tuple, loss, target, params, opt, clip, explode_threshold, history: History,
+                  step: int):
+    """One update of ``model`` on one mini-batch (or window), stopping a diverging run with its reason.
+
+    ``model.forward(*args)`` returns ``(out, cache)``. The loss, gradient norm and any divergence are recorded in
+    ``history``; returns ``(loss value, cache)``, or ``None`` when the run diverged (``history`` says why).
+    """
+    model.zero_grad()
+    # Overflow is turned into an exception here (not a warning) so a diverging run is reported
+    # with its step number instead of spreading NaN through the parameters.
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            out, cache = model.forward(*args)
+            value, dout = _loss_and_gradient(loss, out, target)
+            if math.isfinite(value):
+                model.backward(dout, cache)
+                norm = _global_norm(params)
+    except FloatingPointError as exc:
+        history.diverged_at, history.reason = step, f"numerical overflow ({exc})"
+        return None
+    history.losses.append(value)
+    if not math.isfinite(value):
+        history.diverged_at, history.reason = step, f"loss became {value}"
+        return None
+    history.grad_norms.append(norm)
+    # With clipping, a large gradient is expected and tamed below; only a non-finite one stops.
+    if not math.isfinite(norm) or (clip is None and norm > explode_threshold):
+        history.diverged_at = step
+        history.reason = f"gradient norm {norm:.3g} exceeded explode_threshold={explode_threshold:g}"
+        return None
+    if clip is not None:
+        clip_grad_norm(params, clip)
+    opt.step()
+    return value, cache
+
+
 def train_sequence_model(model: Module, inputs, targets, loss="mse", *, rng, epochs: int = 10,
                          batch_size: int = 32, lr: float = 1e-2, clip: float | None = None,
                          explode_threshold: float = 1e6, optimizer=None) -> History:
@@ -302,32 +338,11 @@ def train_sequence_model(model: Module, inputs, targets, loss="mse", *, rng, epo
         for start in range(0, n, batch_size):
             idx = order[start:start + batch_size]
             batch = tuple(np.asarray(a)[idx] for a in inputs)
-            model.zero_grad()
-            # Overflow is turned into an exception here (not a warning) so a diverging run is reported
-            # with its step number instead of spreading NaN through the parameters.
-            try:
-                with np.errstate(over="raise", invalid="raise", divide="raise"):
-                    out, cache = model.forward(*batch)
-                    value, dout = _loss_and_gradient(loss, out, targets[idx])
-                    if math.isfinite(value):
-                        model.backward(dout, cache)
-                        norm = _global_norm(params)
-            except FloatingPointError as exc:
-                history.diverged_at, history.reason = step, f"numerical overflow ({exc})"
+            done = _guarded_step(model, batch, loss, targets[idx], params, opt, clip,
+                                 explode_threshold, history, step)
+            if done is None:
                 return history
-            history.losses.append(value)
-            if not math.isfinite(value):
-                history.diverged_at, history.reason = step, f"loss became {value}"
-                return history
-            history.grad_norms.append(norm)
-            # With clipping, a large gradient is expected and tamed below; only a non-finite one stops.
-            if not math.isfinite(norm) or (clip is None and norm > explode_threshold):
-                history.diverged_at = step
-                history.reason = f"gradient norm {norm:.3g} exceeded explode_threshold={explode_threshold:g}"
-                return history
-            if clip is not None:
-                clip_grad_norm(params, clip)
-            opt.step()
+            value, _ = done
             total += value * len(idx)
             count += len(idx)
             step += 1
@@ -403,32 +418,14 @@ def train_truncated_bptt(model: SequenceToSequence, inputs, targets, loss="mse",
             state = None                                  # every sequence starts from the zero state
             for first in range(0, T, window):
                 last = min(first + window, T)
-                model.zero_grad()
-                try:
-                    with np.errstate(over="raise", invalid="raise", divide="raise"):
-                        out, cache = model.forward(x_batch[:, first:last], state)
-                        value, dout = _loss_and_gradient(loss, out, y_batch[:, first:last])
-                        if math.isfinite(value):
-                            # The backward pass ends at step `first`: the gradient of the incoming state
-                            # is dropped, so nothing flows into the previous chunk.
-                            model.backward(dout, cache)
-                            norm = _global_norm(params)
-                except FloatingPointError as exc:
-                    history.diverged_at, history.reason = step, f"numerical overflow ({exc})"
+                # The backward pass ends at step `first`: the gradient of the incoming state is dropped,
+                # so nothing flows into the previous window.
+                done = _guarded_step(model, (x_batch[:, first:last], state), loss,
+                                     y_batch[:, first:last], params, opt, clip, explode_threshold, history,
+                                     step)
+                if done is None:
                     return history
-                history.losses.append(value)
-                if not math.isfinite(value):
-                    history.diverged_at, history.reason = step, f"loss became {value}"
-                    return history
-                history.grad_norms.append(norm)
-                if not math.isfinite(norm) or (clip is None and norm > explode_threshold):
-                    history.diverged_at = step
-                    history.reason = (f"gradient norm {norm:.3g} exceeded "
-                                      f"explode_threshold={explode_threshold:g}")
-                    return history
-                if clip is not None:
-                    clip_grad_norm(params, clip)
-                opt.step()
+                value, cache = done
                 state = cache[0]["final_state"]          # carried forward, computed before this update
                 total += value * len(idx) * ((last - first) / T)
                 step += 1

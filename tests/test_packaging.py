@@ -30,7 +30,7 @@ def _environment_requirements() -> dict[str, str]:
     deps = {}
     text = (ROOT / "environment.yml").read_text()
     for line in text.split("\ndependencies:", 1)[1].splitlines():
-        # Conda entries ("  - name") and pip entries ("      - name"); skip "pip" itself and "-e .".
+        # Conda entries ("  - name>=1,<2" or "  - name=1.2"); skip "pip" itself and its own list.
         m = re.match(r"^\s+- ([A-Za-z0-9_.][A-Za-z0-9_.\-]*.*)$", line)
         if m and not m.group(1).startswith("pip"):
             name, spec = _split(m.group(1))
@@ -38,12 +38,74 @@ def _environment_requirements() -> dict[str, str]:
     return deps
 
 
-def test_environment_yml_matches_pyproject():
+# What environment.yml may take from conda-forge: the interpreter, and the reader's editor with its MyST
+# renderer. Everything the notebooks import comes from postBuild, pinned.
+BINDER_CONDA_ONLY = {"python", "jupyterlab", "jupyterlab-myst"}
+
+
+def test_binder_runs_the_python_the_lock_file_was_made_with():
+    header = (ROOT / "requirements" / "constraints.txt").read_text().splitlines()[1]
+    locked = re.search(r"Python (\d+)\.(\d+)\.", header).groups()
     conda = _environment_requirements()
-    conda.pop("python")
-    conda.pop("jupyterlab")  # the reader's editor and its MyST renderer, not dependencies of the package
-    conda.pop("jupyterlab-myst")
-    assert conda == _pyproject_requirements()
+    assert conda["python"] == "=" + ".".join(locked), (
+        f"environment.yml asks conda for python{conda['python']}, but requirements/constraints.txt was made "
+        f"with Python {'.'.join(locked)}: Binder would resolve other versions than the tests use")
+
+
+def test_binder_installs_the_tested_versions():
+    """Binder must not resolve lessons_lib's dependencies itself (conda would pick the newest numpy in a
+    range): environment.yml lists none of them, and postBuild installs them with the lock file."""
+    conda = _environment_requirements()
+    assert set(conda) == BINDER_CONDA_ONLY, (
+        f"environment.yml should list only {sorted(BINDER_CONDA_ONLY)}; the rest comes from postBuild with "
+        f"requirements/constraints.txt, not {sorted(set(conda) - BINDER_CONDA_ONLY)}")
+    assert "pip:" not in (ROOT / "environment.yml").read_text()
+    commands = [line for line in (ROOT / "postBuild").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert "python -m pip install --quiet -c requirements/constraints.txt -e ." in commands
+    pins = _constraints()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for requirement in project["dependencies"]:
+        name, _ = _split(requirement)
+        assert name in pins, f"{name}, which Binder installs, has no pin in requirements/constraints.txt"
+
+
+def test_postbuild_alone_makes_lessons_lib_importable(tmp_path):
+    """Run postBuild, as Binder does, in a fresh virtual environment on a copy of the repository, and import
+    lessons_lib and its data from a neutral directory. The packages of the test environment are visible to
+    the fresh one through a .pth file (standing in for what environment.yml and the pins provide: nothing is
+    downloaded when the pinned versions are already there), but not this checkout's own lessons_lib."""
+    import os
+    import shutil
+    import subprocess
+    import sysconfig
+    import venv
+
+    copy = tmp_path / "repo"
+    copy.mkdir()
+    for name in ("pyproject.toml", "README.md", "postBuild", "requirements", "lessons_lib"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, copy / name)
+    env = tmp_path / "env"
+    venv.EnvBuilder(with_pip=False).create(env)
+    python = env / "bin" / "python"
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    # A plain path line: the directory joins sys.path, but its own .pth files (this checkout's editable
+    # install of lessons_lib) are not run.
+    pathlib.Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    environ = {**os.environ, "PATH": f"{env / 'bin'}:{os.environ['PATH']}", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    environ.pop("PYTHONPATH", None)
+    subprocess.run(["bash", copy / "postBuild"], check=True, env=environ, cwd=tmp_path, capture_output=True)
+    probe = ("import lessons_lib, lessons_lib.charlm as c, lessons_lib.datasets as d; "
+             "print(lessons_lib.__file__); print(len(c.load_sonnets()) > 1000)")
+    out = subprocess.run([python, "-c", probe], check=True, env=environ, cwd=tmp_path, capture_output=True,
+                         text=True).stdout.split()
+    assert out[0].startswith(str(copy / "lessons_lib")), f"imported {out[0]}, not the copy postBuild installed"
+    assert out[1] == "True"
 
 
 def test_jupyter_book_stays_on_version_1():

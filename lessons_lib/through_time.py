@@ -16,7 +16,7 @@ from .gru import GRU
 from .lstm import LSTM
 from .rnn import RNN
 
-__all__ = ["gradient_norms_through_time", "compare_gradient_flow"]
+__all__ = ["gradient_norms_through_time", "compare_gradient_flow", "CELL_NAMES"]
 
 
 def gradient_norms_through_time(layer, X, state0=None) -> np.ndarray:
@@ -41,19 +41,26 @@ def gradient_norms_through_time(layer, X, state0=None) -> np.ndarray:
     return np.sqrt(np.sum(dH * dH, axis=2)).mean(axis=0)
 
 
+CELL_NAMES = ("RNN", "LSTM", "GRU")
+
+
 def compare_gradient_flow(seq_len: int = 50, input_size: int = 4, hidden_size: int = 32, batch: int = 16,
                           rng=0, rnn_weight_scale: float = 1.0,
-                          keep_gate_bias: float | None = None) -> dict[str, np.ndarray]:
+                          keep_gate_bias: float | None = None, cells=CELL_NAMES) -> dict[str, np.ndarray]:
     """``{"RNN": norms, "LSTM": norms, "GRU": norms}`` at PyTorch's default initialisation, same inputs.
 
     ``rnn_weight_scale`` multiplies the simple RNN's recurrent weights (< 1 to watch the gradient vanish
-    faster, > 1 to watch it explode). Each array has ``seq_len`` entries, step 0 first.
+    faster, > 1 to watch it explode). Each array has ``seq_len`` entries, step 0 first. ``cells`` names the
+    curves to return, in that order (a subset of ``"RNN"``, ``"LSTM"``, ``"GRU"``); the inputs and all three
+    layers are drawn from ``rng`` whatever it names, so a curve does not depend on which others are asked for.
 
     At the default initialisation the gates sit near 0.5, so an untrained LSTM or GRU forgets about as
     fast as a simple RNN. ``keep_gate_bias`` (e.g. 3.0) sets the bias of the gate that *keeps* the old
     state - the LSTM's forget gate f, the GRU's update gate z - so that it starts near sigmoid(3) = 0.95:
     the common "forget-gate bias" trick (Jozefowicz et al. 2015), which shows the gated path at work.
     """
+    if isinstance(cells, str) or not cells or any(c not in CELL_NAMES for c in cells):
+        raise ValueError(f"cells must be a non-empty sequence of names from {CELL_NAMES}, got {cells!r}")
     rng = check_rng(rng)
     seq_len = check_positive_int(seq_len, "seq_len")
     scale = check_positive(rnn_weight_scale, "rnn_weight_scale")
@@ -68,4 +75,4 @@ def compare_gradient_flow(seq_len: int = 50, input_size: int = 4, hidden_size: i
             layer.b_x.value[H:2 * H] = float(keep_gate_bias)
             layer.b_h.value[H:2 * H] = 0.0
     layers = {"RNN": rnn, "LSTM": lstm, "GRU": gru}
-    return {name: gradient_norms_through_time(layer, X) for name, layer in layers.items()}
+    return {name: gradient_norms_through_time(layers[name], X) for name in cells}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the tests need into .venv, then run every check; exit non-zero if any check fails.
-# Stages: lint, unit tests, notebook regression (nbval, strict), site build (warnings as errors), browser
-# (the built site in Chromium; skipped with a message when Chromium is missing, except under CI=true).
+# Stages: lint, unit tests, notebook regression (nbval, strict), site build (warnings as errors), the book's
+# PDF and browser (the built site and PDF in Chromium; both skipped with a message when Chromium is missing,
+# except under CI=true).
 EXTRA=test
 source "$(dirname "${BASH_SOURCE[0]}")/_env.sh"
 
@@ -29,6 +30,23 @@ stage "unit tests (pytest)" python -m pytest tests -q -p no:cacheprovider --igno
 stage "notebooks (nbval, strict)" python -m pytest --nbval notebooks -q -p no:cacheprovider \
   --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -n "$JOBS" --dist loadfile
 stage "site build (jupyter-book)" python scripts/build_book.py
+
+# The whole book as one PDF (scripts/build_pdf.py) through the same Chromium as the browser test, which then
+# checks it (tests/browser/test_pdf.py); skipped, like that test, where Chromium is missing.
+book_pdf() {
+  if [[ " ${failed[*]} " == *" site build (jupyter-book) "* ]]; then
+    echo "SKIPPED: the site build failed, so there is no book to print"; return 77
+  fi
+  if ! command -v chromium >/dev/null 2>&1; then
+    if [ "${CI:-}" = "true" ]; then
+      echo "chromium not found, and CI=true: the book's PDF must be built in CI"; return 1
+    fi
+    echo "SKIPPED book PDF: Chromium is not installed. Install it with: sudo apt-get install chromium"
+    return 77
+  fi
+  python scripts/build_pdf.py --use-existing-site
+}
+stage "book PDF (chromium)" book_pdf
 
 # The built site in a real browser: Debian's Chromium driven by Playwright (tests/browser).
 browser_test() {

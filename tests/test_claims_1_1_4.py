@@ -37,4 +37,4 @@ def test_bottom_half_is_harder_than_the_centre():
           "1.1.4, 'A hidden block of pixels'", evidence=evidence)
     claim(np.all((bottom > 0.43) & (bottom < 0.56)) and bottom.min() > centre.max(),
           "The networks reach about half of the baseline's error (between about 46 % and 52 % in our runs), "
-          "against about 36 % for the central block", "1.1.4, solution of exercise 1", evidence=evidence)
+          "against about 35 % for the central block", "1.1.4, solution of exercise 1", evidence=evidence)

@@ -6,7 +6,7 @@ from lessons_lib.claims import claim, count, spread
 from lessons_lib.losses import MSELoss
 from lessons_lib.seq2seq import SequenceToVector, train_models_together
 from lessons_lib.through_time import compare_gradient_flow
-from lessons_lib.views.lstm import marked_value_task, train_marked_value_runs
+from lessons_lib.views.lstm import lstm_flow_cold_and_warm, marked_value_task, train_marked_value_runs
 
 SEEDS = range(10)
 
@@ -61,8 +61,16 @@ def test_first_value_task_solution():
 
 def test_gradient_flow_solution_with_bias_5():
     where = "2.4.2, solution of exercise 1"
-    flow = compare_gradient_flow(seq_len=50, rng=2_4_2, keep_gate_bias=5.0)
-    gru, lstm = (flow[c][0] / flow[c][-1] for c in ("GRU", "LSTM"))
-    claim(0.65 < gru < 0.75, "with b = 5 it [the GRU's measurement] rises to about 0.7", where, f"{gru:.3f}")
-    claim(0.17 < lstm < 0.23, "with b = 5 its [the LSTM's] value 49 steps back roughly doubles, to about 0.2",
-          where, f"{lstm:.3f}")
+    warm = lstm_flow_cold_and_warm(rng=2_4_2)
+    kept = warm.warm[49] / warm.warm[10]
+    product = (1 / (1 + np.exp(-3.0))) ** 39
+    claim(0.7 < kept < 0.8 and 0.045 < warm.warm[10] < 0.055 and 0.036 < warm.warm[49] < 0.04
+          and abs(product - 0.15) < 0.005,
+          "the curve started from a warmed-up state loses only about a quarter of its value between 10 and 49 "
+          "steps back (from about 5% to 3.8%), where the product of 39 forget gates, 0.953^39 = 0.15, would "
+          "take away six sevenths", where, f"kept {kept:.3f}, product {product:.3f}")
+    claim(0.09 < warm.cold[49] < 0.1, "the cold curve's value 49 steps back, 0.096", where, f"{warm.cold[49]:.3f}")
+    flow = compare_gradient_flow(seq_len=50, rng=2_4_2, keep_gate_bias=5.0, cells=("LSTM",))
+    lstm = flow["LSTM"][0] / flow["LSTM"][-1]
+    claim(0.17 < lstm < 0.23 and 1.7 < lstm / warm.cold[49] < 2.3,
+          "With b = 5 the value 49 steps back roughly doubles, to about 0.2", where, f"{lstm:.3f}")

@@ -3,7 +3,8 @@
 import numpy as np
 
 from lessons_lib.claims import claim
-from lessons_lib.seq2seq import reversal_demo
+from lessons_lib.seq2seq import DEMO_SETTINGS, DEMO_TARGETS, classification_demo, reversal_demo
+from lessons_lib.through_time import compare_gradient_flow
 from lessons_lib.views.gru import training_race
 
 
@@ -27,3 +28,34 @@ def test_classification_race_solution():
     claim(rnn[0, :10].min() > 0.6 and np.all(rnn[1:, 9] < 0.3),
           "the LSTM and the RNN solve it for some seeds and sit on the chance plateau [...] for a while, or for "
           "the whole run, for others", where, f"RNN {np.round(rnn, 3)}")
+    settings = DEMO_SETTINGS["classify"]
+    final = {cell: [classification_demo(rng=s, cell=cell)[1].final_loss for s in (0, 1, 2)] for cell in ("rnn", "lstm")}
+    claim(settings["rnn"] == settings["lstm"] and settings["rnn"]["seq_len"] == 20 and settings["rnn"]["n"] == 1024
+          and settings["rnn"]["epochs"] == 30 and settings["rnn"]["lr"] == 0.002
+          and all(np.all(np.array(v) < DEMO_TARGETS["classify"]) for v in final.values()),
+          "With the settings that seq2seq.DEMO_SETTINGS gives the simple RNN and the LSTM for this demo, 1024 "
+          "sequences of 20 steps, 30 epochs and a learning rate of 0.002, both reach the demo's target with each "
+          "of these three seeds", where, str(final))
+
+
+def test_update_gate_bias_solution():
+    where = "2.4.3, solution of exercise 4"
+    measured = {}
+    for b in (1.0, 3.0, 5.0):
+        gru = compare_gradient_flow(seq_len=50, rng=2_4_3, keep_gate_bias=b, cells=("GRU",))["GRU"]
+        measured[b] = gru[0] / gru[-1]
+    product = {b: (1 / (1 + np.exp(-b))) ** 49 for b in measured}
+    claim(abs(np.log10(product[1.0] / 2e-7)) < 0.1 and abs(product[3.0] - 0.09) < 0.005
+          and abs(product[5.0] - 0.72) < 0.005,
+          "sigma(1)^49 = 2e-7, sigma(3)^49 = 0.09 and sigma(5)^49 = 0.72", where, str(product))
+    claim(abs(np.log10(measured[1.0] / 2e-5)) < 0.15 and 0.095 < measured[3.0] < 0.105
+          and 0.7 < measured[5.0] < 0.72,
+          "the GRU measures about 2e-5, 0.10 and 0.71", where, str(measured))
+    claim(50 < measured[1.0] / product[1.0] < 120 and all(0.9 < measured[b] / product[b] < 1.15 for b in (3.0, 5.0)),
+          "With the gate far open (b = 3 or 5) the product of the keep gates is almost the whole story. With b = 1 "
+          "the GRU keeps nearly a hundred times more than the product", where,
+          str({b: measured[b] / product[b] for b in measured}))
+    default = compare_gradient_flow(seq_len=50, rng=2_4_3, cells=("GRU",))["GRU"]
+    claim(abs((default[0] / default[-1]) ** (1 / 49) - 0.63) < 0.01,
+          "the default initialisation gives a factor of about 0.63 per step", where,
+          f"{(default[0] / default[-1]) ** (1 / 49):.3f}")

@@ -87,6 +87,24 @@ def test_static_html_has_one_frame_per_value_and_a_working_slider(cls):
     assert explorer.values == cls().values
 
 
+def test_static_frames_are_sharp_and_fit_the_column():
+    """The site shows each frame at the live figure's CSS size, at most the text column (672 px), from a PNG
+    with twice the pixels (sharp on high-density screens) and 256 colours (light pages)."""
+    import io
+
+    from PIL import Image
+
+    explorer = ActivationExplorer()
+    html = explorer.static_html()
+    img = re.search(r'<img class="lessons-explorer-frame"[^>]*>', html).group(0)
+    width, height = (int(re.search(rf'{k}="(\d+)"', img).group(1)) for k in ("width", "height"))
+    assert width <= 672 and (width, height) == tuple(round(v * explorer.dpi) for v in explorer.figsize)
+    frame = Image.open(io.BytesIO(base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', img).group(1))))
+    assert frame.size == (2 * width, 2 * height) and frame.mode == "P"
+    live = Image.open(io.BytesIO(explorer.render()))
+    assert live.size == (width, height)          # live: one image pixel per CSS pixel, as Jupyter shows it
+
+
 def test_gradient_scenarios_are_valid_settings():
     explorer = GradientExplorer()
     for _, values in SCENARIOS:

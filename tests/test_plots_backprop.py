@@ -48,7 +48,9 @@ def test_other_plots_have_titles_and_labels():
     plt.close(fig)
     runs = {"zero": symmetry_run("zeros", X, y, epochs=2), "random": symmetry_run("glorot_uniform", X, y, epochs=2)}
     fig = plot_symmetry(runs)
-    assert len(fig.axes) == 4 and all(ax.get_title() and ax.get_ylabel() for ax in fig.axes)
+    assert len(fig.axes) == 4 and all(ax.get_title() for ax in fig.axes)
+    assert fig.axes[0].get_ylabel() and fig.axes[2].get_ylabel()        # the left column names both rows
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0] == "hidden unit 1"
     assert "w_{ij} - w_{ik}" in fig.axes[2].get_ylabel()   # bottom left: the spread
     plt.close(fig)
     h = History(train_loss=[1.0, 0.5], val_loss=[1.1, 0.7], train_accuracy=[0.5, 0.8], val_accuracy=[0.4, 0.7])

@@ -61,5 +61,5 @@ def test_sunspot_plot_draws_observed_and_both_forecasts():
     values = np.arange(20.0)
     result = SunspotForecast(years, values, 1915.0, values[15:] + 1, values[15:18], {}, History())
     fig = plot_sunspot_forecast(result)
-    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [          # under the panel
         "observed", "model, one step ahead (given the true past)", "model, free-running from the split"]

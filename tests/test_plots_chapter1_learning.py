@@ -30,7 +30,7 @@ def test_plot_bandit_curves_labels_every_epsilon():
     c = bandit_curves([0.3, 0.6], [0.0, 0.1], steps=50, runs=2, rng=0)
     fig = plot_bandit_curves(c)
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["ε = 0", "ε = 0.1", "always the best arm"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["ε = 0", "ε = 0.1", "always the best arm"]
     assert ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     plt.close(fig)
 

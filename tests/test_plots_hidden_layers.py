@@ -27,7 +27,7 @@ def test_learning_curves_and_train_vs_val_have_labelled_axes_and_legends():
     fig = hl.draw_learning_curves({"a": _history(), "b": _history()}, accuracy_ylim=(0, 1))
     loss_ax, acc_ax = fig.axes
     assert loss_ax.get_xlabel() == "epoch" and len(acc_ax.get_lines()) == 2
-    assert [t.get_text() for t in acc_ax.get_legend().get_texts()] == ["a", "b"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["a", "b"]         # under the panels
     plt.close(fig)
     fig = hl.draw_train_vs_val(_history())
     assert all(len(ax.get_lines()) == 2 and ax.get_legend() is not None for ax in fig.axes)

@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 
 from lessons_lib.gradcheck import numerical_gradient, randomize_parameters, relative_error
+from lessons_lib.losses import CrossEntropyLoss
 from lessons_lib.seq2seq import (
+    CELLS,
+    DEMO_SETTINGS,
     DEMO_TARGETS,
     EncoderDecoder,
     SequenceToSequence,
@@ -23,7 +26,12 @@ from lessons_lib.seq2seq import (
     truncation_demo,
     unstack_models,
 )
-from lessons_lib.sequences import next_step_windows, standardize, synthetic_series
+from lessons_lib.sequences import (
+    frequency_classification_task,
+    next_step_windows,
+    standardize,
+    synthetic_series,
+)
 
 TOL = 1e-7
 
@@ -141,30 +149,79 @@ def test_clipping_lets_the_same_network_train():
 # ------------------------------------------------------------------------------------------------
 # Each wiring trains to its stated loss in a few seconds
 # ------------------------------------------------------------------------------------------------
-def test_forecasting_demo_reaches_its_target():
-    _, history, _ = forecasting_demo()
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_forecasting_demo_reaches_its_target(cell):
+    _, history, _ = forecasting_demo(cell=cell)
     assert not history.diverged
     assert history.final_loss < DEMO_TARGETS["forecast"]
 
 
-def test_classification_demo_reaches_its_target():
-    model, history, (X, labels) = classification_demo()
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_classification_demo_reaches_its_target(cell):
+    model, history, (X, labels) = classification_demo(cell=cell)
+    assert X.shape == (DEMO_SETTINGS["classify"][cell]["n"], DEMO_SETTINGS["classify"][cell]["seq_len"], 1)
     assert history.final_loss < DEMO_TARGETS["classify"]
     assert np.mean(np.argmax(model(X), axis=1) == labels) > 0.95
 
 
-@pytest.mark.parametrize("mode", ["repeat", "initial_state"])
-def test_generation_demo_reaches_its_target(mode):
-    _, history, _ = generation_demo(mode=mode)
+@pytest.mark.parametrize("cell, mode", [("rnn", "repeat"), ("rnn", "initial_state"), ("gru", "repeat"),
+                                        ("gru", "initial_state"), ("lstm", "repeat")])
+def test_generation_demo_reaches_its_target(cell, mode):
+    _, history, _ = generation_demo(cell=cell, mode=mode)
     assert history.final_loss < DEMO_TARGETS["generate"]
 
 
-def test_reversal_demo_reaches_its_target_and_generates_reversed_sequences():
-    model, history, (source, target) = reversal_demo()
+@pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
+def test_reversal_demo_reaches_its_target_and_generates_reversed_sequences(cell):
+    model, history, (source, target) = reversal_demo(cell=cell)
     assert history.final_loss < DEMO_TARGETS["reverse"]
     rng = np.random.default_rng(99)
     fresh = rng.integers(0, 5, size=(200, 4))
     assert np.mean(model.generate(fresh, 4) == fresh[:, ::-1]) > 0.95
+
+
+def test_demos_use_simple_rnn_cells_unless_told_otherwise():
+    for demo in (forecasting_demo, classification_demo, generation_demo, reversal_demo):
+        model = demo(epochs=1)[0]
+        layers = [model.encoder, model.decoder] if isinstance(model, EncoderDecoder) else [model.recurrent]
+        assert all(type(layer).__name__ == "RNN" for layer in layers)
+
+
+def test_demo_settings_name_every_cell_and_arguments_override_them():
+    assert set(DEMO_SETTINGS) == set(DEMO_TARGETS)
+    assert all(set(by_cell) == set(CELLS) for by_cell in DEMO_SETTINGS.values())
+    model, history, (X, labels) = classification_demo(rng=1, epochs=2, n=40, seq_len=7, hidden_size=3)
+    assert X.shape == (40, 7, 1) and len(history.epoch_losses) == 2 and model.recurrent.hidden_size == 3
+    _, history, (V, Y) = generation_demo(rng=1, cell="gru", epochs=1, n=33)
+    assert V.shape == (33, 2) and len(history.epoch_losses) == 1
+
+
+def test_gated_cells_keep_the_settings_every_cell_had_before():
+    # classification_demo(cell="gru") is, bit for bit, the demo as it was before the simple RNN got its own
+    # settings: 512 sequences of 30 steps, 16 units, 10 epochs, Adam with lr 0.01.
+    _, history, (X, labels) = classification_demo(rng=5, cell="gru", epochs=2)
+    rng = np.random.default_rng(5)
+    X_old, labels_old = frequency_classification_task(512, 30, rng)
+    model = SequenceToVector(1, 16, 2, rng, cell="gru")
+    old = train_sequence_model(model, X_old, labels_old, CrossEntropyLoss(), rng=rng, epochs=2, batch_size=32,
+                               lr=0.01)
+    np.testing.assert_array_equal(X, X_old)
+    assert history.epoch_losses == old.epoch_losses
+
+
+def test_demos_check_their_arguments():
+    with pytest.raises(ValueError, match="cell"):
+        forecasting_demo(cell="transformer")
+    with pytest.raises(ValueError, match="lr"):
+        classification_demo(lr=-1.0)
+    with pytest.raises(ValueError, match="epochs"):
+        generation_demo(epochs=0)
+    with pytest.raises(ValueError, match="seq_len"):
+        classification_demo(seq_len=0)
+    with pytest.raises(ValueError, match="noise"):
+        classification_demo(noise=-0.1)
+    with pytest.raises(ValueError, match="n"):
+        reversal_demo(n=0)
 
 
 # ---------------------------------------------------------------------------------------------------

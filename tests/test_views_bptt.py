@@ -5,7 +5,7 @@ from lessons_lib.losses import MSELoss
 from lessons_lib.lstm import LSTM
 from lessons_lib.rnn import RNN, loss_on_steps
 from lessons_lib.through_time import compare_gradient_flow
-from lessons_lib.views.bptt import lstm_flow_cold_and_warm, per_step_recurrent_gradients, sunspot_forecast
+from lessons_lib.views.bptt import per_step_recurrent_gradients, rnn_gradient_flow, sunspot_forecast
 
 
 @pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
@@ -55,22 +55,57 @@ def test_sunspot_forecast_checks_the_split():
         sunspot_forecast(split_year=2100)
 
 
-def test_lstm_flow_cold_is_the_curve_of_compare_gradient_flow():
-    flow = lstm_flow_cold_and_warm(rng=3, seq_len=12, hidden_size=6, batch=4)
-    lstm = compare_gradient_flow(seq_len=12, hidden_size=6, batch=4, rng=3, keep_gate_bias=3.0)["LSTM"]
-    np.testing.assert_allclose(flow.cold, lstm[::-1] / lstm[-1], rtol=1e-12)
-    assert flow.cold[0] == flow.warm[0] == 1.0
-    assert flow.cell_size.shape == (12,) and np.all(flow.cell_size > 0)
-    assert not np.allclose(flow.cold, flow.warm)
+def test_rnn_gradient_flow_is_the_rnn_curve_of_compare_gradient_flow():
+    flow = rnn_gradient_flow(scales=(0.5, 2.0), rng=3, seq_len=12, hidden_size=6, batch=4)
+    assert flow.scales == (0.5, 2.0)
+    for s in flow.scales:
+        rnn = compare_gradient_flow(seq_len=12, hidden_size=6, batch=4, rng=3, rnn_weight_scale=s)["RNN"]
+        np.testing.assert_allclose(flow.norms[s], rnn, rtol=1e-12)
+        np.testing.assert_allclose(flow.back[s], rnn[::-1] / rnn[-1], rtol=1e-12)
+        assert flow.back[s][0] == 1.0
+        assert flow.per_step[s] == pytest.approx(flow.back[s][-1] ** (1 / 11))
+    assert flow.sigma_max[2.0] == pytest.approx(4 * flow.sigma_max[0.5])
+    assert flow.typical[2.0] == pytest.approx(4 * flow.typical[0.5])
+    # a random direction is stretched less than the most-stretched one, on average
+    assert 0 < flow.typical[0.5] < flow.sigma_max[0.5]
 
 
-def test_lstm_flow_warm_start_removes_the_rise_towards_the_start():
-    flow = lstm_flow_cold_and_warm(rng=2_4_1)
-    assert flow.cold[49] > 2 * flow.cold[20]      # cold: the curve rises again near step 0
-    assert flow.warm[49] < 1.5 * flow.warm[20]    # warm: it stays about level
-    assert flow.cell_size[-1] > 5 * flow.cell_size[0]
+def test_typical_stretch_is_the_mean_stretch_of_random_directions():
+    flow = rnn_gradient_flow(scales=(1.0,), rng=5, seq_len=3, hidden_size=10, batch=1)
+    rng = np.random.default_rng(5)
+    rng.normal(size=(1, 3, 4))
+    W_h = RNN(4, 10, rng).W_h.value                  # the same draws as inside the view
+    v = np.random.default_rng(0).standard_normal((20000, 10))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    assert np.sqrt(np.mean(np.sum((v @ W_h) ** 2, axis=1))) == pytest.approx(flow.typical[1.0], rel=0.02)
 
 
-def test_lstm_flow_checks_its_arguments():
+def test_rnn_gradient_flow_obeys_the_singular_value_bound():
+    # Every step multiplies the gradient by at most sigma_max(s W_h) (tanh' <= 1), so k steps back the
+    # share is at most sigma_max ** k, whatever the scale.
+    flow = rnn_gradient_flow(scales=(0.5, 1.0, 3.0), rng=0, seq_len=20, hidden_size=8, batch=3)
+    k = np.arange(20)
+    for s in flow.scales:
+        assert np.all(flow.back[s] <= flow.sigma_max[s] ** k * (1 + 1e-9))
+    assert flow.per_step[0.5] < flow.per_step[1.0] < flow.per_step[3.0]
+
+
+def test_rnn_gradient_flow_checks_its_arguments():
+    with pytest.raises(ValueError, match="scales"):
+        rnn_gradient_flow(scales=(1.0, -2.0))
+    with pytest.raises(ValueError, match="scales"):
+        rnn_gradient_flow(scales=())
     with pytest.raises(ValueError, match="seq_len"):
-        lstm_flow_cold_and_warm(seq_len=0)
+        rnn_gradient_flow(seq_len=1)
+
+
+def test_compare_gradient_flow_returns_the_cells_asked_for():
+    every = compare_gradient_flow(seq_len=10, hidden_size=5, batch=2, rng=4, keep_gate_bias=3.0)
+    some = compare_gradient_flow(seq_len=10, hidden_size=5, batch=2, rng=4, keep_gate_bias=3.0,
+                                 cells=("GRU", "RNN"))
+    assert list(some) == ["GRU", "RNN"]
+    for name in some:
+        np.testing.assert_array_equal(some[name], every[name])
+    for bad in ((), "RNN", ("RNN", "CNN")):
+        with pytest.raises(ValueError, match="cells"):
+            compare_gradient_flow(seq_len=5, cells=bad)

@@ -2,8 +2,10 @@ import numpy as np
 import pytest
 
 from lessons_lib.lstm import LSTM
+from lessons_lib.through_time import compare_gradient_flow
 from lessons_lib.views.lstm import (
     gate_traces,
+    lstm_flow_cold_and_warm,
     marked_value_task,
     memory_correlation,
     set_forget_bias,
@@ -80,3 +82,24 @@ def test_marked_value_runs_of_other_cells_and_bad_input():
         train_marked_value_runs(seeds=[])
     with pytest.raises(ValueError, match="cell"):
         train_marked_value_runs(seeds=[0], cell="transformer")
+
+
+def test_lstm_flow_cold_is_the_curve_of_compare_gradient_flow():
+    flow = lstm_flow_cold_and_warm(rng=3, seq_len=12, hidden_size=6, batch=4)
+    lstm = compare_gradient_flow(seq_len=12, hidden_size=6, batch=4, rng=3, keep_gate_bias=3.0)["LSTM"]
+    np.testing.assert_allclose(flow.cold, lstm[::-1] / lstm[-1], rtol=1e-12)
+    assert flow.cold[0] == flow.warm[0] == 1.0
+    assert flow.cell_size.shape == (12,) and np.all(flow.cell_size > 0)
+    assert not np.allclose(flow.cold, flow.warm)
+
+
+def test_lstm_flow_warm_start_removes_the_rise_towards_the_start():
+    flow = lstm_flow_cold_and_warm(rng=2_4_2)
+    assert flow.cold[49] > 2 * flow.cold[20]      # cold: the curve rises again near step 0
+    assert flow.warm[49] < 1.5 * flow.warm[20]    # warm: it stays about level
+    assert flow.cell_size[-1] > 5 * flow.cell_size[0]
+
+
+def test_lstm_flow_checks_its_arguments():
+    with pytest.raises(ValueError, match="seq_len"):
+        lstm_flow_cold_and_warm(seq_len=0)

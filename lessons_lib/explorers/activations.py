@@ -24,14 +24,19 @@ class ActivationExplorer(Explorer):
         "depth": Slider("stacked layers", 1, 10, 3, integer=True),
     }
     static_control = "first"
-    figsize = (10.5, 3.5)
+    figsize = (6.72, 4.6)
 
     def compute(self, first, second, z_max, threshold, depth):
         names = (first,) if second == "none" or second == first else (first, second)
         return activation_view(names, z_max=z_max, threshold=threshold), stacked_layers(first, depth), threshold
 
     def build(self, fig):
-        self.ax_f, self.ax_d, self.ax_s = fig.subplots(1, 3)
+        # φ above φ′ on one z axis (left), the stack of layers beside them (right)
+        grid = fig.add_gridspec(2, 2, width_ratios=(1.3, 1))
+        self.ax_f = fig.add_subplot(grid[0, 0])
+        self.ax_d = fig.add_subplot(grid[1, 0], sharex=self.ax_f)
+        self.ax_s = fig.add_subplot(grid[:, 1])
+        self.ax_f.tick_params(labelbottom=False)
         self.f_lines, self.d_lines, self.d_sat, self.sat_bars = [], [], [], []
         for k, color in enumerate(_COLORS):
             (f,) = self.ax_f.plot([], [], color=color, lw=2)
@@ -44,17 +49,17 @@ class ActivationExplorer(Explorer):
                                     transform=blended_transform_factory(self.ax_f.transData, self.ax_f.transAxes))
             bar.bar_y = bar_y
             self.f_lines.append(f), self.d_lines.append(d), self.d_sat.append(ds), self.sat_bars.append(bar)
-        self.f_legend = self.ax_f.legend(handles=self.f_lines, labels=["", ""], loc="upper left", fontsize=8)
+        self.f_legend = self.ax_f.legend(handles=self.f_lines, labels=["", ""], loc="upper left")
         self.threshold_line = self.ax_d.axhline(0.01, color=OKABE_ITO["black"], lw=0.8, ls=":",
                                                 label="saturation threshold")
-        self.ax_f.set(title="φ(z)", xlabel="z", ylabel="activation")
+        self.ax_f.set(title="φ(z)", ylabel="activation")
         self.ax_d.set(title="φ′(z): what backprop multiplies by", xlabel="z", ylabel="derivative")
         (self.s_lin,) = self.ax_s.plot([], [], color=OKABE_ITO["vermillion"], lw=2, label="no activation")
         (self.s_fit,) = self.ax_s.plot([], [], color=OKABE_ITO["black"], lw=1, ls="--",
                                        label="one linear layer")
         (self.s_non,) = self.ax_s.plot([], [], color=OKABE_ITO["blue"], lw=2, label="with activation")
         self.ax_s.set(xlabel="input x", ylabel="output, rescaled to [−1, 1]")
-        self.s_legend = self.ax_s.legend(loc="upper left", fontsize=8)
+        self.s_legend = self.ax_s.legend(loc="best")
         for ax in (self.ax_f, self.ax_d):
             ax.axhline(0, color="0.8", lw=0.8, zorder=0)
             ax.axvline(0, color="0.8", lw=0.8, zorder=0)
@@ -70,7 +75,7 @@ class ActivationExplorer(Explorer):
             if curve is None:
                 continue
             saturated = np.abs(curve.derivative) < threshold
-            label = f"{curve.name} (saturated on {saturated.mean():.0%} of the range)"
+            label = f"{curve.name}: {saturated.mean():.0%} saturated"
             self.f_lines[k].set_data(z, curve.value)
             self.f_legend.get_texts()[k].set_text(label)
             self.d_lines[k].set_data(z, curve.derivative)
@@ -90,8 +95,8 @@ class ActivationExplorer(Explorer):
         self.s_non.set_data(stack.x, (stack.nonlinear - non_c) / non_h)
         self.s_legend.get_texts()[2].set_text(f"with {act_view.curves[0].name}")
         depth = self.values["depth"]
-        self.ax_s.set_title(f"{depth} layer{'s' if depth > 1 else ''}, no φ: y = {stack.slope:.3g}x "
-                            f"{stack.intercept:+.3g}", fontsize=9)
+        self.ax_s.title.set_text(f"{depth} layer{'s' if depth > 1 else ''}, no φ:\n"
+                                 f"y = {stack.slope:.3g}x {stack.intercept:+.3g}")
         self.ax_s.set_xlim(float(stack.x[0]), float(stack.x[-1]))
         self.ax_s.set_ylim(-1.1, 1.1)
         self.show_message(None)

@@ -13,6 +13,12 @@ The figure is a plain ``matplotlib.figure.Figure`` rendered to PNG by Agg and sh
 same code runs in JupyterLab, Notebook 7, VS Code and Colab. When the book is built
 (``LESSONS_LIB_STATIC_SITE=1``), displaying an explorer gives instead precomputed frames of its main control
 behind an HTML slider, so no control on the site looks alive without being so.
+
+Size and text: an explorer's figure is at most as wide as the site's text column (6.72 in at 100 px per inch:
+672 CSS px), in panels over two rows rather than three in a row, and every text in it is at least 13.5 px
+(:func:`lessons_lib.plots.style.legible`). Live, the figure is drawn at 100 dpi and shown at its pixel size;
+the site's frames are drawn at twice that (sharp on high-density screens) and shown at the same CSS size,
+as 256-colour PNGs, so that a frame weighs about what a frame at the old single density did.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ from matplotlib.figure import Figure
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from PIL import Image
+
+from ..plots.style import COLUMN_PX, FIGURE_DPI, legible, wrap_to_width
 
 STATIC_SITE_ENV = "LESSONS_LIB_STATIC_SITE"
 # Element ids of static explorers: numbered in display order, so a page's HTML is the same on every build.
@@ -182,10 +190,12 @@ class Explorer:
     #: The control whose values become the static site's frames.
     static_control: str = ""
     static_frames: int = 12
-    figsize: tuple[float, float] = (9.0, 3.4)
-    dpi: int = 90
-    #: Width of the static site's frames, in pixels (they are shown unscaled in the text column).
-    static_width_px: int = 720
+    #: Inches; at most the site's column (6.72 in): the figure is shown at 100 px per inch, live and on the site.
+    figsize: tuple[float, float] = (6.72, 4.4)
+    #: Pixels per inch of the live figure, which Jupyter shows at its pixel size.
+    dpi: int = FIGURE_DPI
+    #: Image pixels per CSS pixel of the site's frames: 2 is sharp on high-density screens.
+    static_density: int = 2
 
     def __init__(self, **values):
         self.values = {name: spec.default for name, spec in self.controls.items()}
@@ -222,28 +232,47 @@ class Explorer:
                                  f"controls are {', '.join(self.controls)}")
             self.values[name] = self.controls[name].validate(name, value)
 
+    def frame_px_per_inch(self) -> float:
+        """CSS pixels per inch at which the figure is shown: live (at its pixel size) and on the site (each
+        frame's <img> has the CSS size of the live figure). Text sizes on the page follow from it."""
+        return float(self.dpi)
+
+    def frame_figure(self) -> Figure:
+        """The figure of one site frame, for the current values, drawn as the site draws it (for tests)."""
+        live = self.figure, self._layout_frozen
+        self.figure, self._layout_frozen, self._static = None, False, True
+        try:
+            self.render()
+            figure = self.figure
+            for artist in self._animated:         # drawn by a plain canvas.draw() too
+                artist.set_animated(False)
+        finally:
+            self._static = False
+            self.figure, self._layout_frozen = live
+        return figure
+
     def _ensure_figure(self) -> Figure:
         if self.figure is None:
-            # Site frames are drawn at the width of the site's text column (about 700 px) and shown unscaled;
-            # a narrower figure in inches keeps their text as large, relative to the panels, as live frames'.
-            figsize, dpi = self.figsize, self.dpi
-            if self._static:
-                figsize = (9.0, self.figsize[1] * max(9.0 / self.figsize[0], 0.9))
-                dpi = self.static_width_px / figsize[0]
-            self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+            if self.figsize[0] * self.dpi > COLUMN_PX + 0.5:
+                raise ValueError(f"figsize {self.figsize} is wider than the site's column ({COLUMN_PX} px at "
+                                 f"{self.dpi} px per inch)")
+            # The site's frames: the same figure at twice the pixels, shown at the live figure's CSS size.
+            dpi = self.dpi * (self.static_density if self._static else 1)
+            self.figure = Figure(figsize=self.figsize, dpi=dpi, layout="constrained")
             FigureCanvasAgg(self.figure)
             self.build(self.figure)
             self._message = self.figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
                                              color="#D55E00", zorder=10,
                                              bbox=dict(facecolor="white", edgecolor="#D55E00", alpha=0.95))
             self._message.set_visible(False)
+            legible(self.figure, px_per_inch=self.frame_px_per_inch())
             self._animated = _mark_animated(self.figure)
             self._background, self._background_key, self._keys = None, None, None
         return self.figure
 
     def show_message(self, text: str | None) -> None:
         """Write a warning across the figure (a diverged run, say), or clear it with ``None``."""
-        self._message.set_text(text or "")
+        self._message.set_text(wrap_to_width(text or "", 0.8 * self.figsize[0], self._message.get_fontsize()))
         self._message.set_visible(bool(text))
 
     def render(self) -> bytes:
@@ -260,7 +289,7 @@ class Explorer:
             fig.set_layout_engine("none")
             self._layout_frozen = True
         self._blit(fig)
-        png = _encode_png(fig, self._compress_level)
+        png = _encode_png(fig, self._compress_level, palette=self._static)
         t2 = time.perf_counter()
         self.timing.compute_s, self.timing.render_s = t1 - t0, t2 - t1
         return png
@@ -373,8 +402,7 @@ class Explorer:
         label, sweep = self.static_sweep()
         saved = dict(self.values)
         frames, labels = [], []
-        # The site's text column is about 700 px wide: frames get their own, narrower figure, drawn at that
-        # size so that nothing is scaled down and the labels stay legible.
+        # The frames get their own figure: the live one at twice the pixels (see _ensure_figure).
         live_figure, live_layout = self.figure, self._layout_frozen
         self.figure, self._layout_frozen, self._compress_level = None, False, 9
         try:
@@ -394,8 +422,10 @@ class Explorer:
         uid = f"lessons-explorer-{type(self).__name__.lower()}-{next(_STATIC_IDS)}"
         others = ", ".join(f"{self.controls[k].label.rstrip(':')} = {_format_value(v)}"
                            for k, v in saved.items() if k not in swept)
+        css_width, css_height = (round(inches * self.dpi) for inches in self.figsize)
         return _STATIC_TEMPLATE.format(
             uid=uid, title=html.escape(self.title), label=html.escape(label), src=frames[start],
+            width=css_width, height=css_height,
             n=len(frames) - 1, start=start, value=html.escape(labels[start]), others=html.escape(others),
             frames=json.dumps(frames), labels=json.dumps(labels))
 
@@ -429,21 +459,37 @@ def _mark_animated(fig: Figure) -> list:
 
 
 def _cells(fig: Figure) -> list[tuple[float, float, float, float]]:
-    """For each axes, the band of the figure (display pixels) that its static parts may occupy.
+    """For each axes, the rectangle of the figure (display pixels) that its static parts may occupy.
 
-    The panels of an explorer stand side by side, so each band runs the figure's full height; its sides
-    lie half-way across the free gap between this panel's decorations (tick labels, axis labels) and its
-    neighbours', leaving room for labels that grow a little when the limits change.
+    Each side of an axes' rectangle lies half-way across the free gap between its decorations (tick labels,
+    axis labels) and those of the nearest panel on that side -- a panel beside it for the left and right
+    sides, above or below it for the top and bottom -- or at the figure's edge, leaving room for labels
+    that grow a little when the limits change. Panels may stand in rows and columns, or span several.
     """
     width, height = fig.canvas.get_width_height()
     renderer = fig.canvas.get_renderer()
     boxes = [ax.get_tightbbox(renderer) for ax in fig.axes]
-    order = sorted(range(len(boxes)), key=lambda i: boxes[i].x0)
-    cells = [None] * len(boxes)
-    for rank, i in enumerate(order):
-        left = 0.0 if rank == 0 else (boxes[order[rank - 1]].x1 + boxes[i].x0) / 2
-        right = float(width) if rank == len(order) - 1 else (boxes[i].x1 + boxes[order[rank + 1]].x0) / 2
-        cells[i] = (left, 0.0, right, float(height))
+
+    def overlap(a0, a1, b0, b1):
+        return min(a1, b1) - max(a0, b0) > 0
+
+    cells = []
+    for i, a in enumerate(boxes):
+        left, bottom, right, top = 0.0, 0.0, float(width), float(height)
+        for j, b in enumerate(boxes):
+            if j == i:
+                continue
+            if overlap(a.y0, a.y1, b.y0, b.y1):               # beside: they share some height
+                if b.x1 <= a.x0:
+                    left = max(left, (b.x1 + a.x0) / 2)
+                elif b.x0 >= a.x1:
+                    right = min(right, (a.x1 + b.x0) / 2)
+            if overlap(a.x0, a.x1, b.x0, b.x1):               # above or below: they share some width
+                if b.y1 <= a.y0:
+                    bottom = max(bottom, (b.y1 + a.y0) / 2)
+                elif b.y0 >= a.y1:
+                    top = min(top, (a.y1 + b.y0) / 2)
+        cells.append((left, bottom, right, top))
     return cells
 
 
@@ -457,11 +503,15 @@ def _clear(renderer, fig: Figure, cell) -> None:
     gc.restore()
 
 
-def _encode_png(fig: Figure, compress_level: int) -> bytes:
+def _encode_png(fig: Figure, compress_level: int, palette: bool = False) -> bytes:
+    """The figure as PNG; ``palette=True`` maps it onto 256 colours first (the site's frames: flat colours and
+    anti-aliased edges lose nothing visible, and the file is several times smaller)."""
     width, height = fig.canvas.get_width_height()
     buf = io.BytesIO()
-    Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
-        buf, format="png", compress_level=compress_level)
+    image = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    if palette:
+        image = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
 
 
@@ -480,7 +530,8 @@ _STATIC_TEMPLATE = """\
 <p class="lessons-explorer-note"><em>{title}: precomputed frames. Move the slider to change
 <strong>{label}</strong> (other settings: {others}). Run this notebook in Jupyter for the full, live
 explorer with every control.</em></p>
-<img class="lessons-explorer-frame" src="{src}" alt="{title}, {label} = {value}" style="max-width:100%"/>
+<img class="lessons-explorer-frame" src="{src}" alt="{title}, {label} = {value}" width="{width}" height="{height}"
+style="max-width:100%;height:auto"/>
 <div><label>{label}: <input class="lessons-explorer-slider" type="range" min="0" max="{n}" step="1"
 value="{start}" aria-label="{label}"/> <output class="lessons-explorer-value">{value}</output></label></div>
 <script>

@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.colors import PowerNorm
 from matplotlib.ticker import NullLocator
 
-from ..plots.style import OKABE_ITO
+from ..plots.style import OKABE_ITO, wrap_to_width
 from ..views.gradients import ACTIVATIONS, INITIALIZERS, N_BINS, gradient_flow_view
 from .base import Choice, Explorer, Slider, Toggle
 
@@ -41,7 +41,7 @@ class GradientExplorer(Explorer):
         "depth": Slider("hidden layers", 2, 50, 10, integer=True, continuous=False),
         "width": Slider("units per layer", 16, 256, 128, step=16, integer=True, continuous=False),
     }
-    figsize = (12.0, 3.9)
+    figsize = (6.72, 5.0)
 
     def static_sweep(self):
         return "scenario", [(label, values) for label, values in SCENARIOS]
@@ -50,28 +50,36 @@ class GradientExplorer(Explorer):
         return gradient_flow_view(activation, init, depth, width, batch_norm, dropout)
 
     def build(self, fig):
-        self.ax_a, self.ax_g, self.ax_s = fig.subplots(1, 3)
+        # the activations (left, both rows) beside the gradients above the saturation (right, one layer axis)
+        grid = fig.add_gridspec(2, 2, width_ratios=(1, 1))
+        self.ax_a = fig.add_subplot(grid[:, 0])
+        self.ax_g = fig.add_subplot(grid[0, 1])
+        self.ax_s = fig.add_subplot(grid[1, 1], sharex=self.ax_g)
+        self.ax_g.tick_params(labelbottom=False)
         # A fixed colour scale keeps the colour bar (and so the static background) unchanged between frames;
         # the power law spreads the small fractions of widely spread activations over visible colours.
         self.heat = self.ax_a.imshow(np.zeros((2, N_BINS)), aspect="auto", origin="lower", cmap="viridis",
                                      norm=PowerNorm(0.4, vmin=0.0, vmax=0.5), interpolation="nearest")
         fig.colorbar(self.heat, ax=self.ax_a, label="fraction of units", shrink=0.9, extend="max",
-                     ticks=[0, 0.01, 0.05, 0.1, 0.2, 0.5])
-        self.ax_a.set(xlabel="activation value (outside → edge bins)", ylabel="hidden layer (1 = input side)",
+                     ticks=[0, 0.01, 0.1, 0.5], location="bottom")
+        self.ax_a.set(xlabel="activation value\n(outside → edge bins)", ylabel="hidden layer (1 = input side)",
                       title="Activations, layer by layer")
         (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
                                         label="RMS of ∂L/∂a")
         self.g_level = self.ax_g.axhline(1.0, color=OKABE_ITO["black"], ls=":", lw=1, label="last layer's level")
         self.ax_g.yaxis.set_minor_locator(NullLocator())  # minor log ticks: many labels, little information
-        self.ax_g.set(yscale="log", xlabel="hidden layer (1 = input side)", ylabel="gradient size (log scale)",
-                      title="Back-propagated gradients")
-        self.ax_g.legend(fontsize=8, loc="best")
+        self.ax_g.set(yscale="log", ylabel="gradient size\n(log scale)", title="Back-propagated gradients")
+        self.ax_g.legend(loc="best")
         (self.s_line,) = self.ax_s.plot([], [], color=OKABE_ITO["vermillion"], marker="o", ms=3, lw=1.8,
                                         label="|φ′(z)| < 0.01")
-        self.ax_s.set(ylim=(-0.03, 1.03), xlabel="hidden layer (1 = input side)", ylabel="fraction saturated",
+        self.ax_s.set(ylim=(-0.03, 1.03), xlabel="hidden layer (1 = input side)", ylabel="fraction\nsaturated",
                       title="Saturated units")
-        self.ax_s.legend(fontsize=8, loc="upper right")
-        self.suptitle = fig.suptitle("", fontsize=11)
+        self.ax_s.legend(loc="best")
+        for ax in (self.ax_g, self.ax_s):
+            # where the widest tick labels leave room: the layout is computed once, and labels that moved
+            # with the tick labels' width would leave copies behind in the cached background
+            ax.yaxis.set_label_coords(-0.24, 0.5)
+        self.suptitle = fig.suptitle("\n", fontsize=11)       # two lines: room for a long verdict
 
     def draw(self, view):
         layers = np.arange(1, len(view.gradient_rms) + 1)
@@ -96,7 +104,8 @@ class GradientExplorer(Explorer):
         self.s_line.set_data(layers, view.stats.saturated_fraction)
         bn = (" + batch norm" if view.batch_norm else "") + (f" + dropout {view.dropout:.2g}" if view.dropout else "")
         act, init = self.controls["activation"].name(view.activation), self.controls["init"].name(view.init)
-        self.suptitle.set_text(f"{act}, {init} init{bn}: {view.message}")
+        self.suptitle.set_text(wrap_to_width(f"{act}, {init} init{bn}: {view.message}", 0.95 * self.figsize[0],
+                                             self.suptitle.get_fontsize()))
         self.show_message("Overflow: activations or gradients became infinite.\n"
                           "Try a smaller initialisation or batch normalization."
                           if view.message.startswith("overflow") else None)

@@ -29,7 +29,7 @@ class LearningRateExplorer(Explorer):
     }
     static_control = "lr"
     static_frames = 13
-    figsize = (12.0, 3.8)
+    figsize = (6.72, 5.4)
 
     def compute(self, optimizer, lr, epochs, surface):
         # The race always shows the four classics, plus the chosen optimizer when it is another one.
@@ -38,26 +38,33 @@ class LearningRateExplorer(Explorer):
                 race_view(surface, lr, optimizers=racers))
 
     def build(self, fig):
-        self.ax_r, self.ax_t, self.ax_c = fig.subplots(1, 3, width_ratios=(1, 1, 1.1))
+        # range test and training above; the race below, its legend beside it in a cell of its own (its
+        # entries change length from frame to frame, and the layout is computed once)
+        grid = fig.add_gridspec(2, 2)
+        self.ax_r = fig.add_subplot(grid[0, 0])
+        self.ax_t = fig.add_subplot(grid[0, 1])
+        self.ax_c = fig.add_subplot(grid[1, 0])
+        ax_key = fig.add_subplot(grid[1, 1])
+        ax_key.axis("off")
         (self.r_line,) = self.ax_r.plot([], [], color=OKABE_ITO["blue"], lw=2, label="smoothed loss")
         self.r_suggest = self.ax_r.axvline(1e-3, color=OKABE_ITO["green"], ls="--", lw=1.5, label="suggested")
         self.r_chosen = self.ax_r.axvline(1e-2, color=OKABE_ITO["vermillion"], lw=1.5, label="your choice")
         # A little margin beyond 1e-5 and 10, so a choice at either end stays visible.
         self.ax_r.set(xscale="log", xlim=(6e-6, 16.0), xlabel="learning rate (log scale)", ylabel="training loss")
-        self.r_legend = self.ax_r.legend(fontsize=8, loc="upper left")
+        self.r_legend = self.ax_r.legend(loc="upper left")
         (self.t_train,) = self.ax_t.plot([], [], color=OKABE_ITO["blue"], lw=2, marker=".", label="training")
         (self.t_val,) = self.ax_t.plot([], [], color=OKABE_ITO["orange"], lw=2, marker=".", label="validation")
         self.t_start = self.ax_t.axhline(0.7, color=OKABE_ITO["black"], ls=":", lw=1, label="untrained")
         self.ax_t.set(xlabel="epoch", ylabel="cross-entropy loss")
-        self.ax_t.legend(fontsize=8, loc="upper right")
+        self.ax_t.legend(loc="upper right")
         self.c_paths = []
         for name, color, style in zip(RACE_OPTIMIZERS + ("chosen",), CYCLE, LINESTYLES):
             (line,) = self.ax_c.plot([], [], color=color, ls=style, lw=1.8, marker=".", ms=3, label=name)
             self.c_paths.append(line)
         (self.c_start,) = self.ax_c.plot([], [], "o", color=OKABE_ITO["black"], ms=6, zorder=5)
         (self.c_min,) = self.ax_c.plot([], [], "*", color=OKABE_ITO["black"], ms=12, zorder=5)
-        self.c_legend = self.ax_c.legend(fontsize=8, loc="lower right", title="final loss", title_fontsize=8,
-                                         framealpha=0.85)
+        self.c_legend = ax_key.legend(handles=self.c_paths, loc="center left", title="race: final loss",
+                                      frameon=False)
         self.ax_c.set(xlabel="θ₁", ylabel="θ₂")
         self._contour_surface = None
         self._contour = None
@@ -73,7 +80,7 @@ class LearningRateExplorer(Explorer):
         self.r_legend.get_texts()[2].set_text(f"your choice: {lr:.1e}")
         s = rt.smoothed[finite]
         self.ax_r.set_ylim(0.9 * s.min(), min(s.max(), 3 * s[0]) * 1.05)
-        self.ax_r.set_title(f"Range test ({self.values['optimizer']})", fontsize=10)
+        self.ax_r.title.set_text(f"Range test ({self.values['optimizer']})")
 
         self.t_train.set_data(tr.epochs, tr.train_loss)
         self.t_val.set_data(tr.epochs, tr.val_loss)
@@ -82,10 +89,10 @@ class LearningRateExplorer(Explorer):
         losses = losses[np.isfinite(losses)]
         top = min(float(losses.max()), 10.0) if losses.size else 1.0
         self.ax_t.set_ylim(0, max(top * 1.1, 0.1))
-        acc = f", val. accuracy {tr.val_accuracy[-1]:.0%}" if len(tr.val_accuracy) else ""
-        self.ax_t.set_title(f"Training at lr = {lr:.1e}{acc}", fontsize=10)
+        acc = f"\nvalidation accuracy {tr.val_accuracy[-1]:.0%}" if len(tr.val_accuracy) else "\n"
+        self.ax_t.title.set_text(f"Training at lr = {lr:.1e}{acc}")
         self.t_start.set_ydata([tr.initial_loss] * 2)
-        self.show_message(_wrap(f"Training diverged: {tr.message}") if tr.diverged else None)
+        self.show_message(f"Training diverged: {tr.message}" if tr.diverged else None)
 
         if self._contour_surface != race.surface.name:
             # The only artist rebuilt: contour sets are not updatable, and change only with the surface.
@@ -112,10 +119,5 @@ class LearningRateExplorer(Explorer):
             line.set_linewidth(3.0 if path.optimizer == chosen else 1.5)   # the student's choice stands out
             status = f"diverged at step {path.diverged_at}" if path.diverged_at else f"{path.final_loss:.3g}"
             text.set_text(f"{path.optimizer}: {status}")
-        self.ax_c.set_title(f"Optimizer race, same lr, {race.surface.name}", fontsize=10)
+        self.ax_c.title.set_text(f"Optimizer race, same lr,\n{race.surface.name} surface")
 
-
-def _wrap(text: str, width: int = 60) -> str:
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))

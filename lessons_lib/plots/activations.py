@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from ..activations import get_activation
-from .style import OKABE_ITO
+from .style import OKABE_ITO, legible
 
 __all__ = ["THREE_ACTIVATIONS", "draw_three_activations", "split_at_jumps"]
 
@@ -78,4 +78,4 @@ def draw_three_activations(z_max: float = 3.0, n_points: int = 601, ylim=(-1.2, 
     handles = [Line2D([], [], color=_VALUE, lw=2.5), Line2D([], [], color=_SLOPE, lw=2.5, ls=(0, (4, 2)))]
     fig.legend(handles, ["activation φ(z)", "derivative φ′(z)"], loc="outside lower center", ncol=2,
                fontsize=12, handlelength=3, frameon=False)
-    return fig
+    return legible(fig)

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from .style import CYCLE, LINESTYLES, OKABE_ITO
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, OKABE_ITO, legible, wrap_to_width
 
 __all__ = ["plot_restorations", "plot_bandit_curves", "plot_stream_errors", "plot_online_rates"]
 
@@ -22,7 +22,8 @@ def plot_restorations(rows: dict, mask, side: int = 8, hide_masked: str | None =
     """
     names = list(rows)
     n = len(rows[names[0]])
-    fig, axes = plt.subplots(len(names), n, figsize=(1.05 * n + 1.4, 1.15 * len(names)), squeeze=False)
+    fig, axes = plt.subplots(len(names), n, figsize=(min(0.62 * n + 1.3, COLUMN_INCHES), 0.66 * len(names) + 0.45),
+                             squeeze=False)
     block = np.asarray(mask).reshape(side, side)
     r, c = np.nonzero(block)
     corner, h, w = (c.min() - 0.5, r.min() - 0.5), r.max() - r.min() + 1, c.max() - c.min() + 1
@@ -38,15 +39,16 @@ def plot_restorations(rows: dict, mask, side: int = 8, hide_masked: str | None =
             ax.add_patch(plt.Rectangle(corner, w, h, fill=False, edgecolor=_HIDDEN, linewidth=1.2))
             ax.set_xticks([])
             ax.set_yticks([])
-        axes[i][0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+        axes[i][0].set_ylabel(name, rotation=0, ha="right", va="center")
     fig.suptitle("Restoring a hidden block of pixels (test images)")
-    fig.tight_layout()
+    legible(fig)
+    fig.tight_layout(h_pad=0.4, w_pad=0.3)
     return fig
 
 
 def plot_bandit_curves(curves):
     """Average reward so far against the number of pulls, one curve per ε (a :class:`BanditCurves`)."""
-    fig, ax = plt.subplots(figsize=(8.5, 4))
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 4.2), layout="constrained")
     steps = np.arange(1, curves.average_reward.shape[1] + 1)
     for k, (eps, curve) in enumerate(zip(curves.epsilons, curves.average_reward)):
         ax.plot(steps, curve, color=CYCLE[k], linestyle=LINESTYLES[k], label=f"ε = {eps:g}")
@@ -56,9 +58,8 @@ def plot_bandit_curves(curves):
     ax.set_xlabel("pull number t (log scale)")
     ax.set_ylabel("average reward of pulls 1..t")
     ax.set_title("ε-greedy agents on a 5-armed bandit (mean of many runs)")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    fig.tight_layout()
-    return fig
+    fig.legend(loc="outside lower center", ncol=3, frameon=False)     # under the panel: the curves keep its width
+    return legible(fig)
 
 
 def _smooth(values: np.ndarray, k: int) -> np.ndarray:
@@ -74,22 +75,25 @@ def plot_stream_errors(batch_starts, curves: dict, drift_at: int, smooth: int = 
 
     ``curves`` maps a label to the errors per mini-batch; ``smooth`` > 1 draws a trailing moving average.
     """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 4))
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 4))
     else:
         fig = ax.figure
     for k, (label, errors) in enumerate(curves.items()):
         ax.plot(batch_starts, _smooth(np.asarray(errors, dtype=float), smooth), color=CYCLE[k],
                 linestyle=LINESTYLES[k], label=label)
     ax.axvline(drift_at, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":")
-    ax.annotate("drift", (drift_at, 1), xycoords=("data", "axes fraction"), xytext=(3, -12),
-                textcoords="offset points", fontsize=9)
+    ax.annotate("drift", (drift_at, 1), xycoords=("data", "axes fraction"), xytext=(3, -4),
+                textcoords="offset points", va="top")
     ax.set_yscale("log")
     ax.set_xlabel("position in the stream (examples)")
     ax.set_ylabel("squared error on the next mini-batch" + (f"\n(mean of the last {smooth})" if smooth > 1 else ""))
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=9)
-    fig.tight_layout()
+    ax.set_title(wrap_to_width(title, 0.85 * ax.get_position().width * fig.get_figwidth(), 12))
+    ax.legend(loc="upper left")
+    if own:
+        legible(fig)
+        fig.tight_layout()
     return fig
 
 
@@ -101,7 +105,7 @@ def plot_online_rates(batch_starts, errors: dict, weights: dict, drift_at: int, 
     (``(batches + 1, features)``, from :func:`online_weight_path`); ``best_before``/``best_after`` are the
     least-squares values of that weight on each side of the drift.
     """
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    fig, (left, right) = plt.subplots(2, 1, figsize=(COLUMN_INCHES, 6.6), sharex=True)
     plot_stream_errors(batch_starts, errors, drift_at, smooth, "Error on the incoming data", ax=left)
     starts = np.asarray(batch_starts)
     batch = starts[1] - starts[0] if len(starts) > 1 else 1
@@ -112,9 +116,13 @@ def plot_online_rates(batch_starts, errors: dict, weights: dict, drift_at: int, 
     right.hlines([best_before, best_after], [positions[0], drift_at], [drift_at, positions[-1]],
                  color=OKABE_ITO["black"], linewidth=1.0, linestyle=":", label="least-squares fit of each half")
     right.axvline(drift_at, color=OKABE_ITO["black"], linewidth=0.8, linestyle=":")
+    left.set_xlabel("")                           # the panels share the x axis: labelled once, below
     right.set_xlabel("position in the stream (examples)")
     right.set_ylabel(f"weight $w_{weight_index + 1}$ of the online model")
     right.set_title(f"How the weight $w_{weight_index + 1}$ follows the drift")
-    right.legend(loc="center left", fontsize=9)
-    fig.tight_layout()
+    # the same models in both panels: one legend, under them, where it hides no curve
+    left.get_legend().remove()
+    fig.legend(*right.get_legend_handles_labels(), loc="lower center", ncol=2, frameon=False)
+    legible(fig)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..clustering import KMeansResult
-from .style import CYCLE, LINESTYLES, OKABE_ITO
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, OKABE_ITO, legible, wrap_to_width
 
 _MARKERS = ["o", "^", "s", "D", "v", "P", "X"]
 
@@ -27,10 +27,10 @@ def draw_predicted_vs_true(y_true, y_pred, title: str = "", unit: str = "") -> p
             linewidth=1.2, label="perfect prediction")
     ax.scatter(y_true, y_pred, s=18, color=OKABE_ITO["blue"], alpha=0.8, label="test example")
     suffix = f" ({unit})" if unit else ""
-    ax.set(xlabel=f"true value{suffix}", ylabel=f"prediction{suffix}", title=title,
+    ax.set(xlabel=f"true value{suffix}", ylabel=f"prediction{suffix}", title=wrap_to_width(title, 3.6, 12),
            xlim=(lo - pad, hi + pad), ylim=(lo - pad, hi + pad), aspect="equal")
     ax.legend(loc="upper left")
-    return fig
+    return legible(fig)
 
 
 def draw_clustering(X, result: KMeansResult, title: str = "") -> plt.Figure:
@@ -42,7 +42,8 @@ def draw_clustering(X, result: KMeansResult, title: str = "") -> plt.Figure:
     k = len(result.centers)
     if k > len(CYCLE):
         raise ValueError(f"at most {len(CYCLE)} clusters can be told apart in the drawing, got {k}")
-    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.4, 4.0), layout="constrained", sharex=True, sharey=True)
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(COLUMN_INCHES, 3.5), layout="constrained", sharex=True,
+                                        sharey=True)
     ax_in.scatter(*X.T, s=14, color="#888888")
     ax_in.set(title="the input: points without labels", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     for j in range(k):
@@ -50,9 +51,9 @@ def draw_clustering(X, result: KMeansResult, title: str = "") -> plt.Figure:
         ax_out.scatter(*members.T, s=14, color=CYCLE[j], marker=_MARKERS[j], label=f"cluster {j}")
     ax_out.scatter(*result.centers.T, s=160, marker="X", color=OKABE_ITO["black"], edgecolor="white",
                    linewidth=1.2, label="centre", zorder=3)
-    ax_out.set(title=title or f"k-means with k = {k}", xlabel="$x_1$", aspect="equal")
-    ax_out.legend(loc="best", fontsize="small")
-    return fig
+    ax_out.set(title=wrap_to_width(title or f"k-means with k = {k}", 2.8, 12), xlabel="$x_1$", aspect="equal")
+    ax_out.legend(loc="best")
+    return legible(fig)
 
 
 def draw_elbow(ks, curves: dict, mark: dict | None = None) -> plt.Figure:
@@ -74,7 +75,7 @@ def draw_elbow(ks, curves: dict, mark: dict | None = None) -> plt.Figure:
            title="The elbow: inertia against the number of clusters", ylim=(0, 1.05))
     ax.set_xticks(ks[:: max(1, len(ks) // 10)])
     ax.legend()
-    return fig
+    return legible(fig)
 
 
 def draw_digits(images, titles=None, ncols: int = 10, title: str = "", highlight=None) -> plt.Figure:
@@ -91,7 +92,8 @@ def draw_digits(images, titles=None, ncols: int = 10, title: str = "", highlight
         raise ValueError(f"titles must have one entry per image ({m}), got {len(titles)}")
     ncols = max(1, min(ncols, m))
     nrows = -(-m // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.85 * ncols, 0.95 * nrows + (0.35 if title else 0)),
+    cell = min(0.85, COLUMN_INCHES / ncols)         # ten to a row still fit the page's column
+    fig, axes = plt.subplots(nrows, ncols, figsize=(cell * ncols, (cell + 0.15) * nrows + (0.35 if title else 0)),
                              squeeze=False, layout="constrained")
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
@@ -100,8 +102,8 @@ def draw_digits(images, titles=None, ncols: int = 10, title: str = "", highlight
         ax.imshow(images[i].reshape(8, 8), cmap="gray_r", vmin=0, vmax=images.max() or 1)
         if titles is not None:
             bad = highlight is not None and bool(highlight[i])
-            ax.set_title(str(titles[i]), fontsize=8, color=OKABE_ITO["vermillion"] if bad else "black",
+            ax.set_title(str(titles[i]), fontsize=10, color=OKABE_ITO["vermillion"] if bad else "black",
                          fontweight="bold" if bad else "normal")
     if title:
-        fig.suptitle(title)
-    return fig
+        fig.suptitle(wrap_to_width(title, 0.95 * fig.get_figwidth(), 12))
+    return legible(fig)

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.lines import Line2D
 
-from .style import CYCLE, LINESTYLES, OKABE_ITO
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, OKABE_ITO, legible, wrap_to_width
 
 __all__ = ["draw_thinned_networks", "plot_learning_curves", "plot_decision_boundaries"]
 
@@ -30,7 +30,7 @@ def draw_thinned_networks(networks, titles=None):
     n = len(networks)
     sizes = [len(layer) for layer in networks[0]]
     pos = _unit_positions(sizes)
-    fig, axes = plt.subplots(1, n, figsize=(2.9 * n, 0.42 * max(sizes) + 1.6), squeeze=False)
+    fig, axes = plt.subplots(1, n, figsize=(min(2.2 * n, COLUMN_INCHES), 0.42 * max(sizes) + 1.8), squeeze=False)
     for k, (ax, kept) in enumerate(zip(axes[0], networks)):
         n_kept = 0
         for i in range(len(sizes) - 1):
@@ -53,7 +53,7 @@ def draw_thinned_networks(networks, titles=None):
         ax.set_xlim(-0.4, len(sizes) - 0.6)
         ax.set_ylim(-max(sizes) / 2 - 0.2, max(sizes) / 2 + 0.2)
         ax.axis("off")
-        default = f"step {k + 1}: {n_kept} connections used"
+        default = f"step {k + 1}:\n{n_kept} connections used"
         ax.set_title(titles[k] if titles else default, fontsize=10)
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=_KEPT, markeredgecolor="black",
@@ -63,9 +63,10 @@ def draw_thinned_networks(networks, titles=None):
         Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=_OUTPUT,
                markeredgecolor="black", label="output unit (never dropped)"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False)
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     fig.suptitle("One network, a different thinned network at every training step", fontsize=12)
-    fig.tight_layout(rect=(0, 0.09, 1, 1))
+    legible(fig)
+    fig.tight_layout(rect=(0, 0.13, 1, 1))
     return fig
 
 
@@ -73,25 +74,28 @@ def plot_learning_curves(histories):
     """Training and validation loss per epoch for each labelled :class:`lessons_lib.training.History`.
 
     Left: the loss (log scale); right: the validation accuracy. Colours tell the runs apart; solid lines are
-    training, dashed lines validation. Returns the figure.
+    training, dashed lines validation (so the accuracy, measured on the validation set, is dashed). One
+    legend under the panels names both. Returns the figure.
     """
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(COLUMN_INCHES, 3.9), layout="constrained")
+    handles = []
     for k, (label, h) in enumerate(histories.items()):
         epochs = np.arange(1, len(h.train_loss) + 1)
         colour = CYCLE[k % len(CYCLE)]
         ax_loss.plot(epochs, h.train_loss, color=colour, linestyle=LINESTYLES[0], label=f"{label}: training")
         ax_loss.plot(epochs, h.val_loss, color=colour, linestyle=LINESTYLES[1], label=f"{label}: validation")
-        ax_acc.plot(epochs, h.val_accuracy, color=colour, linestyle=LINESTYLES[k % len(LINESTYLES)],
-                    label=label)
+        ax_acc.plot(epochs, h.val_accuracy, color=colour, linestyle=LINESTYLES[1], label=label)
+        handles.append(Line2D([], [], color=colour, lw=4, label=label))
+    handles += [Line2D([], [], color="black", linestyle=LINESTYLES[0], label="training"),
+                Line2D([], [], color="black", linestyle=LINESTYLES[1], label="validation")]
     ax_loss.set_yscale("log")
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss (log scale)", title="Loss")
     ax_acc.set(xlabel="epoch", ylabel="validation accuracy", title="Validation accuracy")
-    ax_loss.legend(fontsize=8)
-    ax_acc.legend(fontsize=8, loc="lower right")
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4), handlelength=2.5,
+               frameon=False)
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return legible(fig)
 
 
 def plot_decision_boundaries(grids, X, y):
@@ -102,7 +106,8 @@ def plot_decision_boundaries(grids, X, y):
     above 0.75), explained by a colour bar shared by the panels, on which the black 0.5 line is marked too.
     """
     n = len(grids)
-    fig, axes = plt.subplots(1, n, figsize=(4.6 * n + 0.9, 4), squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(1, n, figsize=(min(2.8 * n + 0.9, COLUMN_INCHES), 3.9), squeeze=False,
+                             layout="constrained", sharex=True, sharey=True)
     cmap = ListedColormap([OKABE_ITO["sky"], "#ffffff", OKABE_ITO["orange"]])
     levels = [0.0, 0.25, 0.75, 1.0]
     for ax, (label, (xx, yy, prob)) in zip(axes[0], grids.items()):
@@ -111,10 +116,12 @@ def plot_decision_boundaries(grids, X, y):
         for c, (marker, colour) in enumerate([("o", OKABE_ITO["blue"]), ("^", OKABE_ITO["vermillion"])]):
             ax.scatter(X[y == c, 0], X[y == c, 1], marker=marker, color=colour, edgecolor="black",
                        linewidth=0.5, s=36, label=f"class {c} (training)")
-        ax.set(xlabel="$x_1$", ylabel="$x_2$", title=label)
+        ax.set(xlabel="$x_1$", title=wrap_to_width(label, 2.3, fontsize=12))
         ax.set_aspect("equal")
-    axes[0][0].legend(fontsize=8, loc="lower left")
+    axes[0][0].set_ylabel("$x_2$")
+    # under the panels, where it hides no point
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="outside lower center", ncol=2, frameon=False)
     cbar = fig.colorbar(filled, ax=axes[0].tolist(), ticks=[0.0, 0.25, 0.5, 0.75, 1.0], shrink=0.8,
-                        label="predicted probability of class 1")
+                        label="predicted probability\nof class 1")
     cbar.ax.axhline(0.5, color="black", lw=1.2)
-    return fig
+    return legible(fig)

@@ -8,7 +8,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from .._validation import check_choice
 from ..gru import GRU_VARIANTS
 from .lstm import GATE_COLORS, arrow, box, node
-from .style import OKABE_ITO
+from .style import OKABE_ITO, legible
 
 __all__ = ["draw_gru_cell"]
 
@@ -28,7 +28,7 @@ def draw_gru_cell(variant: str = "reset_after"):
     """
     variant = check_choice(variant, "variant", GRU_VARIANTS)
     after = variant == "reset_after"
-    fig, ax = plt.subplots(figsize=(8.2, 5.0))
+    fig, ax = plt.subplots(figsize=(7.3, 5.0))
     ax.add_patch(FancyBboxPatch((0.6, 0.35), 8.3, 5.15, boxstyle="round,pad=0.02,rounding_size=0.3",
                                 facecolor="#f4f4f4", edgecolor="#999999", lw=1.0, zorder=0))
     top, bus, gate_y, mix_y = 4.8, 1.0, 2.3, 3.55
@@ -97,5 +97,6 @@ def draw_gru_cell(variant: str = "reset_after"):
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(title, fontsize=12)
+    legible(fig)
     fig.tight_layout()
     return fig

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..views.layer_learning import LayerTraining
-from .style import CYCLE, LINESTYLES
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, legible
 
 __all__ = ["plot_layer_training"]
 
@@ -17,10 +17,10 @@ def _median_and_range(values):
 
 
 def plot_layer_training(runs: dict[str, LayerTraining], activations_of: str | None = None):
-    """Two panels from runs of :func:`lessons_lib.views.layer_learning.train_layers`.
+    """Two panels, one above the other, from runs of :func:`lessons_lib.views.layer_learning.train_layers`.
 
-    Left: for the run named ``activations_of`` (default: the first), the mean output of each hidden layer
-    epoch by epoch -- the median over the seeds as a line, the range of the seeds as a band. Right: for every
+    Top: for the run named ``activations_of`` (default: the first), the mean output of each hidden layer
+    epoch by epoch -- the median over the seeds as a line, the range of the seeds as a band. Bottom: for every
     run, how far each layer's weights have moved from their start after the last epoch,
     ``|W - W_0| / |W_0|`` on a log scale, the median with the seeds' range as error bars. Returns the figure.
     """
@@ -29,7 +29,7 @@ def plot_layer_training(runs: dict[str, LayerTraining], activations_of: str | No
     name = next(iter(runs)) if activations_of is None else activations_of
     if name not in runs:
         raise ValueError(f"activations_of must be one of {list(runs)}, got {activations_of!r}")
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+    fig, (left, right) = plt.subplots(2, 1, figsize=(COLUMN_INCHES, 7.0))
 
     run = runs[name]
     n_hidden = run.activation_mean.shape[2]
@@ -41,7 +41,7 @@ def plot_layer_training(runs: dict[str, LayerTraining], activations_of: str | No
                   label=f"hidden layer {k + 1}" + (" (top)" if k == n_hidden - 1 else ""))
     left.set(xlabel="epoch", ylabel="mean activation over the training set", ylim=(0, 1),
              title=f"{name}: mean activation per layer")
-    left.legend(loc="upper right", ncol=2, fontsize=9)
+    left.legend(loc="upper right", ncol=2)
 
     for i, (label, r) in enumerate(runs.items()):
         final = r.weight_change[:, -1, :]
@@ -54,6 +54,7 @@ def plot_layer_training(runs: dict[str, LayerTraining], activations_of: str | No
               xticklabels=[str(k) for k in range(1, n_layers)] + ["output"],
               xlabel="layer (1 = next to the input)", ylabel="|W − W₀| / |W₀| after training",
               title="How far each layer's weights moved")
-    right.legend(loc="lower right", fontsize=9)
-    fig.tight_layout()
+    right.legend(loc="lower right")
+    legible(fig)
+    fig.tight_layout(h_pad=1.5)
     return fig

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
-from .style import CYCLE, LINESTYLES, OKABE_ITO
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, OKABE_ITO, legible, wrap_to_width
 
 __all__ = ["GATE_COLORS", "draw_lstm_cell", "plot_gradient_flow", "plot_gate_heatmaps", "plot_loss_curves",
            "arrow", "box", "node"]
@@ -53,7 +53,7 @@ def node(ax, xy, symbol, radius=0.22, color="white"):
 def draw_lstm_cell():
     """The LSTM cell: the cell state ``c`` runs along the top, the four layers read ``[x_t, h_{t-1}]``
     from the bus at the bottom. Returns the figure."""
-    fig, ax = plt.subplots(figsize=(8.2, 5.0))
+    fig, ax = plt.subplots(figsize=(7.3, 5.0))
     ax.add_patch(FancyBboxPatch((0.6, 0.35), 8.6, 5.15, boxstyle="round,pad=0.02,rounding_size=0.3",
                                 facecolor="#f4f4f4", edgecolor="#999999", lw=1.0, zorder=0))
     top, bus, gate_y = 4.8, 1.0, 2.3
@@ -87,9 +87,9 @@ def draw_lstm_cell():
     arrow(ax, [(gx, mult_y + 0.22), (gx, top - 0.22)])
     # output: tanh(c_t) filtered by the output gate
     tx = 7.3
-    arrow(ax, [(tx, top), (tx, 3.55 + 0.26)])
-    node(ax, (tx, 3.55), "tanh", radius=0.26)
-    arrow(ax, [(tx, 3.55 - 0.26), (tx, gate_y + 0.22)])
+    arrow(ax, [(tx, top), (tx, 3.55 + 0.31)])
+    node(ax, (tx, 3.55), "tanh", radius=0.31)
+    arrow(ax, [(tx, 3.55 - 0.31), (tx, gate_y + 0.22)])
     arrow(ax, [(ox + 0.4, gate_y), (tx - 0.22, gate_y)], color=GATE_COLORS["o"])
     node(ax, (tx, gate_y), "×")
     hx = 8.4
@@ -107,6 +107,7 @@ def draw_lstm_cell():
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title("An LSTM cell at step t", fontsize=12)
+    legible(fig)
     fig.tight_layout()
     return fig
 
@@ -117,17 +118,20 @@ def draw_lstm_cell():
 def plot_gradient_flow(flows: dict[str, dict[str, np.ndarray]]):
     """One panel per setting: ``||dL/dh_t||`` relative to the last step, against the number of steps
     between ``t`` and the loss (log scale). ``flows``: setting title -> {cell name: norms (T,)}."""
-    fig, axes = plt.subplots(1, len(flows), figsize=(4.6 * len(flows), 3.8), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, len(flows), figsize=(min(3.3 * len(flows) + 1.6, COLUMN_INCHES), 3.6),
+                             sharey=True, squeeze=False)
     for ax, (title, norms) in zip(axes[0], flows.items()):
         for (cell, values), color, ls in zip(norms.items(), CYCLE, LINESTYLES):
             values = np.asarray(values, dtype=float)
             back = np.arange(values.size)[::-1]             # steps between t and the last step
             ax.plot(back, values / values[-1], color=color, ls=ls, lw=2, label=cell)
-        ax.set(yscale="log", title=title, xlabel="steps back from the loss (T - 1 - t)")
+        ax.set(yscale="log", title=wrap_to_width(title, 0.85 * (fig.get_figwidth() - 1.0) / len(flows), 12),
+               xlabel="steps back from the loss (T - 1 - t)")
         ax.grid(True, which="major", alpha=0.3)
     axes[0, 0].set_ylabel(r"$\|\partial L/\partial h_t\|$ ÷ value at the last step")
     axes[0, 0].set_ylim(bottom=1e-12, top=3)
     axes[0, -1].legend(loc="lower left")
+    legible(fig)
     fig.tight_layout()
     return fig
 
@@ -141,7 +145,7 @@ def plot_gate_heatmaps(traces: dict[str, np.ndarray], marker: int | None = None,
     names = [("i", "input gate $i_t$"), ("f", "forget gate $f_t$"), ("o", "output gate $o_t$"),
              ("c", "cell state $c_t$")]
     T, H = traces["i"].shape
-    fig, axes = plt.subplots(len(names), 1, figsize=(8.0, 7.4), sharex=True)
+    fig, axes = plt.subplots(len(names), 1, figsize=(COLUMN_INCHES, 7.0), sharex=True)
     c_lim = max(1.0, float(np.abs(traces["c"]).max()))
     for ax, (key, label) in zip(axes, names):
         if key == "c":
@@ -151,7 +155,7 @@ def plot_gate_heatmaps(traces: dict[str, np.ndarray], marker: int | None = None,
             im = ax.imshow(traces[key].T, aspect="auto", cmap="cividis", vmin=0.0, vmax=1.0,
                            interpolation="nearest")
         fig.colorbar(im, ax=ax, pad=0.015, fraction=0.04)
-        ax.set_yticks(range(H))
+        ax.set_yticks(range(0, H, 1 if H <= 6 else 2))   # labels that fit the panel's height
         ax.set_ylabel("unit")
         ax.set_title(label, fontsize=10, loc="left")
         if marker is not None:
@@ -159,7 +163,8 @@ def plot_gate_heatmaps(traces: dict[str, np.ndarray], marker: int | None = None,
     axes[-1].set_xlabel("time step t")
     axes[-1].set_xticks(range(0, T, 2))
     if title:
-        fig.suptitle(title, fontsize=11)
+        fig.suptitle(wrap_to_width(title, 0.95 * fig.get_figwidth(), 11), fontsize=11)
+    legible(fig)
     fig.tight_layout()
     return fig
 
@@ -170,7 +175,7 @@ def plot_loss_curves(curves: dict[str, np.ndarray], title: str = "", ylabel: str
 
     ``curves``: label -> array (runs, epochs) (or one run, (epochs,)).
     """
-    fig, ax = plt.subplots(figsize=(7.0, 4.0))
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 4.6), layout="constrained")
     for (label, losses), color, ls in zip(curves.items(), CYCLE, LINESTYLES):
         losses = np.atleast_2d(np.asarray(losses, dtype=float))
         epochs = np.arange(1, losses.shape[1] + 1)
@@ -180,9 +185,9 @@ def plot_loss_curves(curves: dict[str, np.ndarray], title: str = "", ylabel: str
                 label=f"{label} (median of {losses.shape[0]})" if losses.shape[0] > 1 else label)
     if baseline is not None:
         ax.axhline(baseline, color="black", lw=0.9, ls=":", label=baseline_label)
-    ax.set(yscale="log", xlabel="epoch", ylabel=ylabel, title=title)
+    ax.set(yscale="log", xlabel="epoch", ylabel=ylabel, title=wrap_to_width(title, 0.8 * fig.get_figwidth(), 12))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower left", fontsize=9)
-    fig.tight_layout()
-    return fig
+    # under the panel: the thin lines of the single runs fill it
+    fig.legend(loc="outside lower center", ncol=2, handlelength=3, frameon=False)
+    return legible(fig)

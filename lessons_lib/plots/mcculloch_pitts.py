@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch
 
 from ..mcculloch_pitts import McCullochPittsNetwork, diagram
-from .style import OKABE_ITO
+from .style import COLUMN_INCHES, OKABE_ITO, grid_shape, legible
 
 _RADIUS = 0.22
 _EXCITE = OKABE_ITO["blue"]
@@ -33,7 +33,8 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
             ax.text(x + 0.7 * _RADIUS, y - 0.8 * _RADIUS, f"θ = {d.thresholds[name]}", ha="left", va="top",
                     fontsize=10)
         if notes and name in notes:
-            ax.text(x, y + _RADIUS + 0.08, notes[name], ha="center", va="bottom", fontsize=8, style="italic")
+            ax.text(x, y + _RADIUS + 0.08, notes[name], ha="center", va="bottom", fontsize=10, style="italic",
+                    bbox=dict(facecolor="white", edgecolor="none", alpha=0.6, pad=1), zorder=5)
     for src, dst, n_exc, inhibitory in d.edges:
         (x0, y0), (x1, y1) = d.nodes[src], d.nodes[dst]
         # Parallel connections are drawn as arcs bent by different amounts so each one is visible.
@@ -65,16 +66,18 @@ def draw_network(network: McCullochPittsNetwork, ax, title: str = "", span: tupl
 
 def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None = None, title: str = "",
                   notes: dict[str, str] | None = None):
-    """Draw several networks side by side with one shared legend; returns the figure.
+    """Draw several networks in rows of at most ``ncols`` (default: three, and four make two rows of two)
+    with one shared legend; returns the figure.
 
     ``notes`` maps neuron names to a short label drawn above them (what a hidden neuron computes)."""
     n = len(networks)
-    ncols = ncols or n
+    ncols = ncols or grid_shape(n)[1]
     nrows = -(-n // ncols)
     layouts = [diagram(net) for net in networks.values()]
     span = (max(max(x for x, _ in d.nodes.values()) for d in layouts),
             max(max(y for _, y in d.nodes.values()) - min(y for _, y in d.nodes.values()) for d in layouts))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(max(2.6 * ncols, 5.5), 2.6 * nrows + 0.5), squeeze=False)
+    panel = min(2.6, COLUMN_INCHES / ncols)         # a row of them fits the page's column
+    fig, axes = plt.subplots(nrows, ncols, figsize=(max(panel * ncols, 5.5), panel * nrows + 0.6), squeeze=False)
     for ax, (label, net) in zip(axes.flat, networks.items()):
         draw_network(net, ax, label, span, notes)
     for ax in list(axes.flat)[n:]:
@@ -85,5 +88,6 @@ def draw_networks(networks: dict[str, McCullochPittsNetwork], ncols: int | None 
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
     if title:
         fig.suptitle(title, fontsize=13)
+    legible(fig)
     fig.tight_layout(rect=(0, 0.08, 1, 0.95))
     return fig

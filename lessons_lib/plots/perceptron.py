@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Patch, Polygon
 
 from ..views.perceptron import snapshot_steps, tlu_region
-from .style import OKABE_ITO
+from .style import COLUMN_INCHES, OKABE_ITO, legible, min_fontsize, wrap_to_width
 
 _CLASS_STYLE = {0: dict(marker="o", color=OKABE_ITO["blue"], label="target 0"),
                 1: dict(marker="^", color=OKABE_ITO["orange"], label="target 1")}
@@ -101,8 +101,14 @@ def _legend(fig, extra: tuple[str, ...] = (), with_points: bool = True) -> None:
         handles.append(Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
                               markeredgecolor=_PRESENTED, markeredgewidth=2.0,
                               label="instance that triggered the update"))
-    ncol = 4 if len(handles) > 5 else len(handles)
-    fig.legend(handles=handles, loc="lower center", ncol=ncol, frameon=False, fontsize=9)
+    # as many columns as fit the figure's width, at a size that reads on the page
+    fontsize = max(10.0, min_fontsize(fig.get_figwidth()))
+    renderer = fig.canvas.get_renderer()
+    for ncol in range(4 if len(handles) > 5 else len(handles), 0, -1):
+        legend = fig.legend(handles=handles, loc="outside lower center", ncol=ncol, frameon=False, fontsize=fontsize)
+        if ncol == 1 or legend.get_window_extent(renderer).width <= 0.97 * fig.bbox.width:
+            break
+        legend.remove()
 
 
 def _legend_under_axes(fig, pad: float = 0.01) -> None:
@@ -118,13 +124,34 @@ def _legend_under_axes(fig, pad: float = 0.01) -> None:
 
 
 def _grid(n: int, ncols: int | None, panel: float = 3.0):
+    """``n`` panels sharing their axes, in rows of ``ncols``, each at most ``panel`` inches: narrower when
+    that many would be wider than the page's column."""
     ncols = min(ncols or n, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols + 0.4, (panel + 0.45) * nrows + 0.9),
-                             squeeze=False)
+    panel = min(panel, (COLUMN_INCHES - 0.5) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(panel * ncols + 0.5, (panel + 0.55) * nrows + 1.2),
+                             squeeze=False, sharex=True, sharey=True, layout="constrained")
     for ax in list(axes.flat)[n:]:
         ax.axis("off")
     return fig, list(axes.flat)[:n]
+
+
+def _finish(fig, axes, ncols: int | None) -> None:
+    """Label only the outer panels (the axes are shared), make the text legible, lay the panels out above
+    the legend and move the legend up to just under them."""
+    ncols = min(ncols or len(axes), len(axes))
+    for k, ax in enumerate(axes):
+        if k + ncols < len(axes):                # a panel below shows the x axis
+            ax.set_xlabel("")
+            ax.xaxis.set_tick_params(labelbottom=False)
+        if k % ncols:                            # the first panel of the row shows the y axis
+            ax.set_ylabel("")
+            ax.yaxis.set_tick_params(labelleft=False)
+    legible(fig)
+    for _ in range(2):         # constrained layout; the second pass sees the ticks that the aspect settled
+        fig.canvas.draw()
+    fig.set_layout_engine("none")                # then the positions stay
+    _legend_under_axes(fig)
 
 
 def draw_tlus(units: dict, X=None, Y=None, xlim=None, ylim=None, ncols: int | None = None, title: str = ""):
@@ -140,12 +167,12 @@ def draw_tlus(units: dict, X=None, Y=None, xlim=None, ylim=None, ncols: int | No
     Y = None if Y is None else np.asarray(Y)
     for j, (ax, (name, (w, b))) in enumerate(zip(axes, units.items())):
         y = None if Y is None else (Y if Y.ndim == 1 else Y[:, j])
-        draw_tlu(ax, w, b, X, y, xlim, ylim, title=name)
+        width = 0.75 * (fig.get_figwidth() - 0.5) / min(ncols or len(axes), len(axes))
+        draw_tlu(ax, w, b, X, y, xlim, ylim, title=wrap_to_width(name, width))
     _legend(fig, with_points=Y is not None)
     if title:
         fig.suptitle(title, fontsize=12)
-    fig.tight_layout(rect=(0, 0.1 if len(axes) <= 3 else 0.07, 1, 1))
-    _legend_under_axes(fig)
+    _finish(fig, axes, ncols)
     return fig
 
 
@@ -178,9 +205,7 @@ def draw_training(history, X, y, n_panels: int = 6, ncols: int = 3, xlim=None, y
     _legend(fig, extra=("previous", "presented"))
     if title:
         fig.suptitle(title, fontsize=12)
-    nrows = -(-len(steps) // ncols)
-    fig.tight_layout(rect=(0, 0.14 / nrows, 1, 1), h_pad=1.2)
-    _legend_under_axes(fig)
+    _finish(fig, axes, ncols)
     return fig
 
 
@@ -315,5 +340,6 @@ def draw_tlu_and_perceptron():
     ax.set_ylim(-1.7, 4.6)
     ax.set_aspect("equal")
     ax.axis("off")
+    legible(fig)
     fig.tight_layout(pad=0.3)
     return fig

@@ -6,11 +6,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
-from .style import CYCLE, LINESTYLES, OKABE_ITO
+from .style import COLUMN_INCHES, CYCLE, LINESTYLES, OKABE_ITO, legible
 
 __all__ = ["draw_unrolled", "plot_states", "plot_series", "plot_influence"]
 
-_R = 0.32
+_R = 0.38
 
 
 def _neuron(ax, x, y, label="Σ, φ"):
@@ -30,7 +30,7 @@ def draw_unrolled(n_steps: int = 4):
     Inputs (blue) enter from below, outputs leave upwards, and the output fed back (orange) is the loop on
     the left and the arrows from one time step to the next on the right. Returns the figure.
     """
-    fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(10, 3.6), gridspec_kw={"width_ratios": [1, 2.6]})
+    fig, (ax_l, ax_r) = plt.subplots(1, 2, figsize=(7.6, 3.4), gridspec_kw={"width_ratios": [1, 2.6]})
     blue, orange = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     # left: the neuron with its loop
     _neuron(ax_l, 0, 0)
@@ -59,10 +59,11 @@ def draw_unrolled(n_steps: int = 4):
     _arrow(ax_r, (-gap * 0.5, -2.05), ((n_steps - 0.5) * gap, -2.05), "#555555")
     ax_r.text((n_steps - 0.5) * gap, -2.2, "time", ha="right", va="top", fontsize=10, color="#555555")
     ax_r.set(xlim=(-gap * 1.3, (n_steps - 0.4) * gap), ylim=(-2.6, 1.9),
-             title=f"The same neuron unrolled through time ({n_steps} steps, one set of weights)")
+             title=f"The same neuron unrolled through time\n({n_steps} steps, one set of weights)")
     for ax in (ax_l, ax_r):
         ax.set_aspect("equal")
         ax.axis("off")
+    legible(fig)
     fig.tight_layout()
     return fig
 
@@ -72,26 +73,30 @@ def plot_states(x, states, title: str = "An untrained recurrent layer reading a 
     x = np.asarray(x)
     states = np.asarray(states)
     t = np.arange(len(x))
-    fig, (ax_x, ax_h) = plt.subplots(2, 1, figsize=(9, 5), sharex=True, gridspec_kw={"height_ratios": [1, 1.6]})
+    fig, (ax_x, ax_h) = plt.subplots(2, 1, figsize=(COLUMN_INCHES, 4.8), sharex=True,
+                                     gridspec_kw={"height_ratios": [1, 1.6]})
     ax_x.plot(t, x, color="black", linewidth=1.2)
     ax_x.set(ylabel="input $x_t$", title=title)
     for j in range(states.shape[1]):
         ax_h.plot(t, states[:, j], color=CYCLE[j % len(CYCLE)], linestyle=LINESTYLES[j % len(LINESTYLES)],
                   linewidth=1.3, label=f"neuron {j + 1}")
     ax_h.set(xlabel="time step $t$", ylabel=r"state $\hat{y}_t$ (tanh)", ylim=(-1.05, 1.05))
-    ax_h.legend(fontsize=8, ncol=min(states.shape[1], 4), loc="upper right")
+    # under the panels: the states fill the whole height of theirs
+    fig.legend(*ax_h.get_legend_handles_labels(), ncol=min(states.shape[1], 4), loc="lower center", frameon=False)
     for ax in (ax_x, ax_h):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
+    legible(fig)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
 
 
 def plot_series(series):
     """A :class:`lessons_lib.sequences.Series` (e.g. the sunspots) against its time axis. Returns the figure."""
-    fig, ax = plt.subplots(figsize=(10, 3.4))
-    ax.plot(series.time, series.values, color=OKABE_ITO["blue"], linewidth=1.2)
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 3.2))
+    ax.plot(series.time, series.values, color=OKABE_ITO["blue"], linewidth=1.0)
     ax.set(xlabel="year", ylabel="sunspot number", title=series.description)
     ax.grid(alpha=0.3)
+    legible(fig)
     fig.tight_layout()
     return fig
 
@@ -100,7 +105,7 @@ def plot_influence(influence, step: int = 0):
     """Bars of :func:`lessons_lib.views.rnn.input_influence` on a log scale. Returns the figure."""
     influence = np.asarray(influence)
     t = np.arange(len(influence))
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    fig, ax = plt.subplots(figsize=(COLUMN_INCHES, 3.2))
     shown = influence > 0
     ax.bar(t[shown], influence[shown], color=OKABE_ITO["blue"], width=0.7)
     ax.axvline(step, color=OKABE_ITO["vermillion"], linestyle="--", linewidth=1.2,
@@ -109,7 +114,8 @@ def plot_influence(influence, step: int = 0):
     ax.set_xlim(-0.5, len(influence) - 0.5)
     ax.set(xlabel="time step $t$", ylabel=r"largest change of $\hat{Y}_t$ (log scale)",
            title="How long one input is remembered")
-    ax.legend(fontsize=9)
+    ax.legend()
     ax.grid(alpha=0.3, axis="y")
+    legible(fig)
     fig.tight_layout()
     return fig

@@ -4,8 +4,9 @@
   RNN; their sum is the gradient that :meth:`~lessons_lib.rnn.RNN.backward` accumulates.
 * :func:`sunspot_forecast` - train a small sequence-to-sequence model on the sunspot numbers up to a
   year and forecast the years after it, one step ahead and free-running, with simple baselines.
-* :func:`lstm_flow_cold_and_warm` - the LSTM curve of ``compare_gradient_flow(keep_gate_bias=...)``,
-  once from the zero state and once from a state warmed up on other inputs, with the cell state's size.
+* :func:`rnn_gradient_flow` - how much of the gradient of a loss on the last step survives ``k`` steps
+  back in a simple RNN whose recurrent weights are scaled by a few factors, with the largest singular value
+  of each scaled matrix (the bound of Pascanu et al.).
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_positive_int, check_rng
+from .._validation import check_positive, check_positive_int, check_rng
 from ..losses import MSELoss
-from ..lstm import LSTM
 from ..rnn import RNN
 from ..seq2seq import History, SequenceToSequence, train_sequence_model
 from ..sequences import load_series, next_step_windows, standardize
 from ..through_time import gradient_norms_through_time
 
-__all__ = ["per_step_recurrent_gradients", "SunspotForecast", "sunspot_forecast", "LSTMFlow",
-           "lstm_flow_cold_and_warm"]
+__all__ = ["per_step_recurrent_gradients", "SunspotForecast", "sunspot_forecast", "RNNFlow",
+           "rnn_gradient_flow"]
 
 
 def per_step_recurrent_gradients(rnn: RNN, dY, cache: dict) -> np.ndarray:
@@ -115,37 +115,47 @@ def sunspot_forecast(rng=0, split_year: int = 1950, window: int = 24, hidden_siz
     return SunspotForecast(years, values, float(years[cut]), one_step, free_running, scores, history)
 
 
-class LSTMFlow(NamedTuple):
-    """Result of :func:`lstm_flow_cold_and_warm`; curves are indexed by steps back from the loss."""
+class RNNFlow(NamedTuple):
+    """Result of :func:`rnn_gradient_flow`, one entry per scale ``s`` (in the order given)."""
 
-    cold: np.ndarray        # entry k: ||dL/dh_{T-1-k}|| / ||dL/dh_{T-1}||, starting from h0 = c0 = 0
-    warm: np.ndarray        # the same, starting from the state left by ``seq_len`` other steps
-    cell_size: np.ndarray   # entry t: mean |c_t| over batch and units in the cold run (step 0 first)
+    scales: tuple            # the factors s that multiply W_h
+    norms: dict              # s -> ||dL/dh_t|| for every step t (step 0 first), as compare_gradient_flow gives
+    back: dict               # s -> entry k: ||dL/dh_{T-1-k}|| / ||dL/dh_{T-1}||, the share that survives k steps
+    per_step: dict           # s -> (back[s][T-1]) ** (1 / (T-1)): the average factor per step
+    sigma_max: dict          # s -> the largest singular value of s * W_h: the most it stretches a vector
+    typical: dict            # s -> ||s W_h||_F / sqrt(H): how much it stretches a random direction (RMS)
 
 
-def lstm_flow_cold_and_warm(rng=0, seq_len: int = 50, input_size: int = 4, hidden_size: int = 32,
-                            batch: int = 16, keep_gate_bias: float = 3.0) -> LSTMFlow:
-    """The LSTM of :func:`~lessons_lib.through_time.compare_gradient_flow`, started cold and warm.
+def rnn_gradient_flow(scales=(1.0,), rng=0, seq_len: int = 50, input_size: int = 4, hidden_size: int = 32,
+                      batch: int = 16) -> RNNFlow:
+    """The simple RNN of :func:`~lessons_lib.through_time.compare_gradient_flow` with ``W_h`` scaled by each ``s``.
 
-    The inputs and the LSTM are drawn from ``rng`` in the same order as in ``compare_gradient_flow``,
-    so ``cold`` is its LSTM curve (divided by its last entry and reversed). ``warm`` runs the same layer
-    on the same inputs, but starting from the final ``(h, c)`` of a run over ``seq_len`` further random
-    steps, so that the cell state is no longer near 0 at the first step.
+    The inputs (``batch`` random sequences of ``seq_len`` steps) and the layer are drawn from ``rng`` in the
+    same order as in ``compare_gradient_flow``, so ``norms[s]`` is its ``"RNN"`` curve for
+    ``rnn_weight_scale=s``. A loss on the last step only: ``back[s][k]`` is the share of its gradient that
+    reaches ``k`` steps back, and ``sigma_max[s]`` the largest singular value of ``s * W_h``, which bounds the
+    factor of one step from above (``tanh' <= 1``). ``typical[s]`` is the root-mean-square stretch of a
+    random direction, ``||s W_h||_F / sqrt(H)`` (for a vector ``v`` drawn uniformly from the sphere,
+    ``E ||v W||^2 = ||v||^2 ||W||_F^2 / H``).
     """
+    scales = tuple(check_positive(s, "scales") for s in np.atleast_1d(np.asarray(scales, dtype=float)))
+    if not scales:
+        raise ValueError("scales must hold at least one factor")
     rng = check_rng(rng)
-    seq_len = check_positive_int(seq_len, "seq_len")
-    batch = check_positive_int(batch, "batch")
-    input_size = check_positive_int(input_size, "input_size")
+    seq_len = check_positive_int(seq_len, "seq_len", minimum=2)
+    X = rng.normal(size=(check_positive_int(batch, "batch"), seq_len, check_positive_int(input_size,
+                                                                                         "input_size")))
     hidden_size = check_positive_int(hidden_size, "hidden_size")
-    X = rng.normal(size=(batch, seq_len, input_size))
-    RNN(input_size, hidden_size, rng)                 # drawn only to keep compare_gradient_flow's order
-    lstm = LSTM(input_size, hidden_size, rng)
-    H = hidden_size
-    lstm.b_x.value[H:2 * H] = float(keep_gate_bias)   # the forget gate, block 1 of (i, f, g, o)
-    lstm.b_h.value[H:2 * H] = 0.0
-    _, cache = lstm.forward(X)
-    cold = gradient_norms_through_time(lstm, X)
-    Y_warm, cache_warm = lstm.forward(rng.normal(size=X.shape))
-    warm = gradient_norms_through_time(lstm, X, (Y_warm[:, -1], cache_warm["cells"][:, -1]))
-    return LSTMFlow(cold[::-1] / cold[-1], warm[::-1] / warm[-1],
-                    np.abs(cache["cells"]).mean(axis=(0, 2)))
+    rnn = RNN(input_size, hidden_size, rng)
+    W_h = rnn.W_h.value.copy()
+    sigma = float(np.linalg.norm(W_h, 2))
+    rms = float(np.sqrt(np.sum(W_h * W_h) / hidden_size))
+    norms, back, per_step, sigma_max, typical = {}, {}, {}, {}, {}
+    for s in scales:
+        rnn.W_h.value[...] = W_h * s
+        norms[s] = gradient_norms_through_time(rnn, X)
+        back[s] = norms[s][::-1] / norms[s][-1]
+        per_step[s] = float(back[s][-1] ** (1 / (seq_len - 1)))
+        sigma_max[s] = s * sigma
+        typical[s] = s * rms
+    return RNNFlow(scales, norms, back, per_step, sigma_max, typical)

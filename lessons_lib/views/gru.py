@@ -9,7 +9,14 @@ import numpy as np
 
 from .._validation import check_choice, check_positive_int
 from ..gru import GRU
-from ..seq2seq import CELLS, classification_demo, forecasting_demo, generation_demo, make_recurrent
+from ..seq2seq import (
+    CELLS,
+    DEMO_SETTINGS,
+    classification_demo,
+    forecasting_demo,
+    generation_demo,
+    make_recurrent,
+)
 
 __all__ = ["parameter_counts", "variant_outputs", "training_race", "RACE_TASKS"]
 
@@ -46,16 +53,20 @@ def variant_outputs(X, hidden_size: int = 4, rng=0) -> dict[str, np.ndarray]:
 @lru_cache(maxsize=8)
 def _race(task: str, seeds: tuple[int, ...], epochs: int) -> dict[str, tuple[tuple[float, ...], ...]]:
     demo = RACE_TASKS[task]
-    return {cell: tuple(tuple(demo(rng=seed, cell=cell, epochs=epochs)[1].epoch_losses) for seed in seeds)
+    # One set of settings for every cell: the gated cells' (DEMO_SETTINGS tunes the simple RNN's separately).
+    shared = {k: v for k, v in DEMO_SETTINGS[task]["gru"].items() if k != "epochs"}
+    return {cell: tuple(tuple(demo(rng=seed, cell=cell, epochs=epochs, **shared)[1].epoch_losses)
+                        for seed in seeds)
             for cell in CELLS}
 
 
 def training_race(task: str = "generate", seeds=(0, 1, 2), epochs: int = 20) -> dict[str, np.ndarray]:
     """Train the same demo with each cell and each seed: ``{cell: (len(seeds), epochs) epoch losses}``.
 
-    The seed fixes the data, so the three cells of one seed learn from the same examples (their initial
-    weights and the order of the batches differ). A run that diverged is padded with NaN after its last
-    epoch. Cached: calling it again with the same arguments costs nothing.
+    Every cell trains with the same settings, the gated cells' of :data:`~lessons_lib.seq2seq.DEMO_SETTINGS`
+    (``epochs`` apart). The seed fixes the data, so the three cells of one seed learn from the same examples
+    (their initial weights and the order of the batches differ). A run that diverged is padded with NaN after
+    its last epoch. Cached: calling it again with the same arguments costs nothing.
     """
     task = check_choice(task, "task", RACE_TASKS)
     seeds = tuple(int(s) for s in seeds)

@@ -5,6 +5,9 @@ The *marked-value* task: every sequence carries random values in ``[-1, 1]`` on 
 stood next to the marker. Every other value is a distractor, so the network must write the marked value
 into its memory, keep it over the following steps and ignore what comes after - the job the LSTM's gates
 were made for. With the marker always at step 0 it is the "remember the first value" task.
+
+:func:`lstm_flow_cold_and_warm` measures how much gradient reaches the past in an LSTM whose forget gate
+starts open, once from the zero state and once from a state warmed up on other inputs.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import numpy as np
 from .._validation import check_choice, check_positive, check_positive_int, check_rng
 from ..losses import MSELoss
 from ..lstm import LSTM
+from ..rnn import RNN
 from ..seq2seq import CELLS, History, SequenceToVector, train_models_together, train_sequence_model
+from ..through_time import gradient_norms_through_time
 
 __all__ = ["marked_value_task", "set_forget_bias", "train_marked_value_lstm", "MarkedValueRuns",
-           "train_marked_value_runs", "gate_traces", "memory_correlation"]
+           "train_marked_value_runs", "gate_traces", "memory_correlation", "LSTMFlow", "lstm_flow_cold_and_warm"]
 
 
 def marked_value_task(n: int, seq_len: int, rng, first_only: bool = False):
@@ -144,3 +149,39 @@ def memory_correlation(lstm: LSTM, X, y) -> np.ndarray:
     t = y - y.mean()
     denom = np.sqrt((c * c).sum(axis=0) * (t * t).sum())
     return np.divide(c.T @ t, denom, out=np.zeros(c.shape[1]), where=denom > 0)
+
+
+class LSTMFlow(NamedTuple):
+    """Result of :func:`lstm_flow_cold_and_warm`; curves are indexed by steps back from the loss."""
+
+    cold: np.ndarray        # entry k: ||dL/dh_{T-1-k}|| / ||dL/dh_{T-1}||, starting from h0 = c0 = 0
+    warm: np.ndarray        # the same, starting from the state left by ``seq_len`` other steps
+    cell_size: np.ndarray   # entry t: mean |c_t| over batch and units in the cold run (step 0 first)
+
+
+def lstm_flow_cold_and_warm(rng=0, seq_len: int = 50, input_size: int = 4, hidden_size: int = 32,
+                            batch: int = 16, keep_gate_bias: float = 3.0) -> LSTMFlow:
+    """The LSTM of :func:`~lessons_lib.through_time.compare_gradient_flow`, started cold and warm.
+
+    The inputs and the LSTM are drawn from ``rng`` in the same order as in ``compare_gradient_flow``,
+    so ``cold`` is its LSTM curve (divided by its last entry and reversed). ``warm`` runs the same layer
+    on the same inputs, but starting from the final ``(h, c)`` of a run over ``seq_len`` further random
+    steps, so that the cell state is no longer near 0 at the first step.
+    """
+    rng = check_rng(rng)
+    seq_len = check_positive_int(seq_len, "seq_len")
+    batch = check_positive_int(batch, "batch")
+    input_size = check_positive_int(input_size, "input_size")
+    hidden_size = check_positive_int(hidden_size, "hidden_size")
+    X = rng.normal(size=(batch, seq_len, input_size))
+    RNN(input_size, hidden_size, rng)                 # drawn only to keep compare_gradient_flow's order
+    lstm = LSTM(input_size, hidden_size, rng)
+    H = hidden_size
+    lstm.b_x.value[H:2 * H] = float(keep_gate_bias)   # the forget gate, block 1 of (i, f, g, o)
+    lstm.b_h.value[H:2 * H] = 0.0
+    _, cache = lstm.forward(X)
+    cold = gradient_norms_through_time(lstm, X)
+    Y_warm, cache_warm = lstm.forward(rng.normal(size=X.shape))
+    warm = gradient_norms_through_time(lstm, X, (Y_warm[:, -1], cache_warm["cells"][:, -1]))
+    return LSTMFlow(cold[::-1] / cold[-1], warm[::-1] / warm[-1],
+                    np.abs(cache["cells"]).mean(axis=(0, 2)))

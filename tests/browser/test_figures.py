@@ -5,14 +5,15 @@ figure is a PNG at twice its size on the page, and Sphinx links it to its file. 
 every notebook figure on every page has at least two image pixels per CSS pixel it is shown at and is a
 link to its own file; one figure opens alone at full size from the keyboard (desktop) and by a tap (phone).
 
-Reported, not asserted: how large the text inside each figure is on the page. Most figures are drawn wider
-than the text column and shown shrunk, so their text is smaller than the page's code; only smaller figures
-(in lessons_lib/plots) change that. The estimate: matplotlib's default text (10 pt: tick labels, legends,
-axis labels) at the figure's dpi (100 for notebook figures at their 1x size, so about 13.9 px), times the
-displayed scale (shown width / 1x width). Explorer frames (precomputed slider frames: inline 1x PNGs drawn
-9 in wide, see lessons_lib/explorers/base.py) are listed too. The table of the worst pages is printed after
-the test results (tests/browser/conftest.py) and written, with every figure, to
-_build/screenshots/figure-text-sizes.txt.
+Reported, not asserted: how large the text inside each figure is on the page. The estimate: matplotlib's
+default text (10 pt: tick labels, legends, axis labels) at the figure's dpi (100 for notebook figures at their
+1x size, so about 13.9 px), times the displayed scale (shown width / 1x width). It is a lower bound: the few
+diagrams drawn wider than the column raise their text above 10 pt (lessons_lib.plots.style.legible). The
+assertion of text size is tests/test_plots_text_size.py, which measures what matplotlib draws for every
+plotting function and explorer frame. Explorer frames (precomputed slider frames: 2x PNGs inside an <img>
+that carries the live figure's 1x size, see lessons_lib/explorers/base.py) must be sharp too; they are inline
+images, so they link nowhere. The table of the worst pages is printed after the test results
+(tests/browser/conftest.py) and written, with every figure, to _build/screenshots/figure-text-sizes.txt.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ PAGES = sorted(str(p.relative_to(SITE)) for folder in ("notebooks", "book") for 
 
 POINTS = 10.0  # matplotlib's default font.size: tick labels, legends, axis labels
 NOTEBOOK_FIGURE_DPI = 100.0  # matplotlib's default figure.dpi: the figure's 1x size on the page
-EXPLORER_FRAME_INCHES = 9.0  # width of a static explorer frame (lessons_lib/explorers/base.py)
+EXPLORER_FRAME_INCHES = 6.72  # width of an explorer's figure (lessons_lib/explorers/base.py)
 
 # Waits for every image, then measures each figure of the article (notebook outputs and explorer frames).
 MEASURE = """async ({points, dpi, frameInches}) => {
@@ -43,7 +44,8 @@ MEASURE = """async ({points, dpi, frameInches}) => {
       const shown = i.getBoundingClientRect().width;
       // The 1x size: what docutils wrote from the retina PNG's metadata (an inline style), else the PNG's width.
       const css = parseFloat(i.style.width) || parseFloat(i.getAttribute('width')) || i.naturalWidth;
-      const figDpi = explorer ? i.naturalWidth / frameInches : dpi;
+      // A frame's <img> carries the live figure's CSS size (its 2x PNG is drawn at twice the dpi).
+      const figDpi = explorer ? css / frameInches : dpi;
       const scale = shown / css;
       const number = i.closest('figure')?.querySelector('.caption-number')?.textContent.trim();
       const link = i.closest('a[href]');
@@ -98,9 +100,9 @@ def _has_figures(path: str) -> bool:
 
 
 def test_figures_are_sharp_and_link_to_their_file(chromium, site_url, record_property):
-    """At 1280 px every notebook figure on every page has >= 2 image pixels per displayed CSS pixel and
-    links to its own file (opened alone, at full size). Records the estimated text size of every figure for
-    the report. One window visits every page with notebook outputs in turn."""
+    """At 1280 px every notebook figure and explorer frame on every page has >= 2 image pixels per displayed
+    CSS pixel, and every notebook figure links to its own file (opened alone, at full size). Records the
+    estimated text size of every figure for the report. One window visits every page with outputs in turn."""
     pages = [path for path in PAGES if _has_figures(path)]
     if not pages:
         pytest.skip(f"no built pages with notebook outputs in {SITE}")
@@ -118,11 +120,9 @@ def test_figures_are_sharp_and_link_to_their_file(chromium, site_url, record_pro
             summaries.append(summary)
             details += rows
             for f in measured["figures"]:
-                if f["explorer"]:
-                    continue  # inline frames, drawn by the explorer at 1x: reported only
                 if f["natural"] < 2 * f["shown"] - 1:
                     problems.append(f"{path}: {f['name']}: a {f['natural']} px PNG shown {f['shown']:.0f} px wide")
-                if f["link"] != f["src"]:
+                if not f["explorer"] and f["link"] != f["src"]:
                     problems.append(f"{path}: {f['name']}: links to {f['link']}, not to its own file {f['src']}")
     finally:
         context.close()

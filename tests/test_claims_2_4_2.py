@@ -74,3 +74,19 @@ def test_gradient_flow_solution_with_bias_5():
     lstm = flow["LSTM"][0] / flow["LSTM"][-1]
     claim(0.17 < lstm < 0.23 and 1.7 < lstm / warm.cold[49] < 2.3,
           "With b = 5 the value 49 steps back roughly doubles, to about 0.2", where, f"{lstm:.3f}")
+
+
+def test_gradient_flow_solution_over_ten_draws():
+    where = "2.4.2, solution of exercise 1, ten other draws"
+    kept, doubling = [], []
+    for seed in range(10):
+        warm = lstm_flow_cold_and_warm(rng=seed).warm
+        kept.append(warm[49] / warm[10])
+        flows = [compare_gradient_flow(seq_len=50, rng=seed, keep_gate_bias=b, cells=("LSTM",))["LSTM"]
+                 for b in (3.0, 5.0)]
+        doubling.append((flows[1][0] / flows[1][-1]) / (flows[0][0] / flows[0][-1]))
+    claim(min(kept) > 1 / 3, "in each of the ten other draws it keeps at least a third", where,
+          evidence=spread(kept))
+    claim(all(2 <= d <= 4 for d in doubling),
+          "With b = 5 [...] twice the value for b = 3 (two to four times in the ten other draws)", where,
+          evidence=spread(doubling))

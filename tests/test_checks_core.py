@@ -258,3 +258,10 @@ def test_every_check_is_documented_tested_and_used(module_name):
         hidden = [c for c in code if "remove-cell" in c.metadata.get("tags", [])
                   and f"check.{name}.evaluate(" in c.source]
         assert hidden, f"{notebook.name}: run the solution through check.{name}.evaluate in a hidden cell"
+
+
+def test_every_section_has_its_checks_module():
+    """Every notebook's exercises are checked: each section has lessons_lib/checks/section_<number>.py."""
+    sections = {re.match(r"(\d+(?:_\d+)*)_[a-z]", p.stem).group(1) for p in NOTEBOOKS}
+    missing = sorted(s for s in sections if f"section_{s}" not in SECTION_MODULES)
+    assert not missing, f"sections without checked exercises: {missing}"

@@ -7,7 +7,9 @@
    ``LESSONS_LIB_STATIC_SITE=1`` so that explorers render precomputed frames instead of live widgets. A cell
    that raises, or writes to stderr (a RuntimeWarning, say), fails the build, and so does a claim of the
    text that the runs contradict (``LESSONS_LIB_STRICT_CLAIMS=1``, see lessons_lib/claims.py). Their
-   figures are 2x PNGs shown at their 1x size (SITE_KERNEL_ARGUMENTS below).
+   figures are 2x PNGs shown at their 1x size (SITE_KERNEL_ARGUMENTS below). An explorer's frames are PNG
+   files written into _build/source/book/_static/explorer-frames/ (FRAMES below), which Sphinx copies into
+   the site's _static/ like the rest of book/_static; the time each explorer's frames took is printed.
 3. Jupyter Book renders that copy with execution switched off (the outputs are already fresh) into
    _build/html/, with warnings as errors.
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
+import posixpath
 import re
 import shutil
 import subprocess
@@ -43,6 +46,12 @@ STAGED = ["_config.yml", "_toc.yml", "book", "notebooks"]
 # its file (html_scaled_image_link): a click, or Enter on the focused figure, opens it alone at full size.
 # This is configuration of the kernel, so it covers every figure, whatever a notebook imports first.
 SITE_KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
+# Explorer frames (lessons_lib/explorers/static.py): written here during execution, one PNG per frame named by
+# its content, and served from _static/explorer-frames/ (html_static_path is book/_static). Pages refer to
+# them by a path relative to the page; each explorer logs its frames' time to FRAMES_LOG.
+FRAMES = SOURCE / "book" / "_static" / "explorer-frames"
+FRAMES_SITE_PATH = "_static/explorer-frames"
+FRAMES_LOG = BUILD / "explorer-frames.log"
 
 
 def stage_sources() -> None:
@@ -71,6 +80,10 @@ def execute(path: pathlib.Path) -> tuple[str, float, str]:
 
     os.environ["LESSONS_LIB_STATIC_SITE"] = "1"
     os.environ["LESSONS_LIB_STRICT_CLAIMS"] = "1"  # a claim of the text that fails stops the build
+    os.environ["LESSONS_LIB_SITE_FRAMES_DIR"] = str(FRAMES)
+    page_folder = path.parent.relative_to(SOURCE).as_posix()
+    os.environ["LESSONS_LIB_SITE_FRAMES_URL"] = posixpath.relpath(FRAMES_SITE_PATH, page_folder)
+    os.environ["LESSONS_LIB_SITE_FRAMES_LOG"] = str(FRAMES_LOG)
     t0 = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
@@ -113,6 +126,12 @@ def main() -> int:
             if error:
                 errors.append(f"{name}:\n{error}")
     print(f"== executed in {time.perf_counter() - t0:.0f} s", flush=True)
+    if FRAMES_LOG.is_file():
+        frames = sorted(FRAMES.glob("*.png"))
+        print(f"== explorer frames ({len(frames)} files, {sum(f.stat().st_size for f in frames) / 1e6:.1f} MB in "
+              f"{FRAMES.relative_to(SOURCE)}/):", flush=True)
+        for line in FRAMES_LOG.read_text(encoding="utf-8").splitlines():
+            print(f"   {line}", flush=True)
     if errors:
         print("\n\n".join(errors), file=sys.stderr)
         return 1

@@ -1,30 +1,24 @@
 """Every explorer, driven the way a student drives it: every control across its range, extremes included."""
 
-import base64
-import re
-
 import numpy as np
 import pytest
 
+from lessons_lib.explorers import all_explorers
 from lessons_lib.explorers.activations import ActivationExplorer
 from lessons_lib.explorers.base import STATIC_SITE_ENV, Choice, Slider, Toggle
 from lessons_lib.explorers.gradients import SCENARIOS, GradientExplorer
 from lessons_lib.explorers.learning_rate import LearningRateExplorer
 
-EXPLORERS = [ActivationExplorer, GradientExplorer, LearningRateExplorer]
+EXPLORERS = all_explorers()  # every explorer of the book (lessons_lib/explorers/__init__.py)
 
 
 def _all_values(spec):
     """The values a robustness run must visit: both ends of every slider, every option."""
-    if isinstance(spec, Slider):
-        return [spec.sweep(2)[0], spec.sweep(2)[-1]]
-    if isinstance(spec, Choice):
-        return list(spec.options)
-    if isinstance(spec, Toggle):
-        return [True, False]
-    raise AssertionError(spec)
+    assert isinstance(spec, (Slider, Choice, Toggle)), spec
+    return spec.extremes()
 
 
+@pytest.mark.filterwarnings("error")
 @pytest.mark.parametrize("cls", EXPLORERS)
 def test_every_control_across_its_range_in_random_order(cls):
     rng = np.random.default_rng(7)
@@ -71,55 +65,19 @@ def test_bad_values_are_rejected_with_the_control_name():
         ActivationExplorer(speed=1)
 
 
-@pytest.mark.parametrize("cls", [ActivationExplorer, GradientExplorer])
-def test_static_html_has_one_frame_per_value_and_a_working_slider(cls):
-    explorer = cls()
-    html = explorer.static_html()
-    label, sweep = explorer.static_sweep()
-    frames = re.findall(r'"data:image/png;base64,([A-Za-z0-9+/=]+)"', html.split("var frames = ")[1])
-    assert len(frames) == len(sweep) >= 6
-    assert all(base64.b64decode(f).startswith(b"\x89PNG") for f in frames)
-    assert len(set(frames)) == len(frames), "every frame differs"
-    assert f'max="{len(sweep) - 1}"' in html and 'type="range"' in html
-    assert "Run this notebook" in html
-    assert len(html) < 2_000_000
-    # The explorer is left as it was.
-    assert explorer.values == cls().values
-
-
-def test_static_frames_are_sharp_and_fit_the_column():
-    """The site shows each frame at the live figure's CSS size, at most the text column (672 px), from a PNG
-    with twice the pixels (sharp on high-density screens) and 256 colours (light pages)."""
-    import io
-
-    from PIL import Image
-
-    explorer = ActivationExplorer()
-    html = explorer.static_html()
-    img = re.search(r'<img class="lessons-explorer-frame"[^>]*>', html).group(0)
-    width, height = (int(re.search(rf'{k}="(\d+)"', img).group(1)) for k in ("width", "height"))
-    assert width <= 672 and (width, height) == tuple(round(v * explorer.dpi) for v in explorer.figsize)
-    frame = Image.open(io.BytesIO(base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', img).group(1))))
-    assert frame.size == (2 * width, 2 * height) and frame.mode == "P"
-    live = Image.open(io.BytesIO(explorer.render()))
-    assert live.size == (width, height)          # live: one image pixel per CSS pixel, as Jupyter shows it
-
-
 def test_gradient_scenarios_are_valid_settings():
     explorer = GradientExplorer()
     for _, values in SCENARIOS:
         explorer.set(**values)
 
 
-def test_mimebundle_is_a_widget_live_and_frames_on_the_site(monkeypatch):
+def test_mimebundle_is_a_widget_live(monkeypatch):
+    """Live in Jupyter; on the site, frames (tests/test_explorers_static.py)."""
     explorer = ActivationExplorer()
     monkeypatch.delenv(STATIC_SITE_ENV, raising=False)
     live = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in live and "text/html" not in live
     assert live["text/plain"] == explorer.describe()
-    monkeypatch.setenv(STATIC_SITE_ENV, "1")
-    site = ActivationExplorer()._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" not in site and "<img" in site["text/html"]
 
 
 def test_update_changes_only_artists_not_the_figure():
@@ -151,3 +109,20 @@ def test_incremental_redraw_matches_a_full_redraw(cls, moves):
         explorer._background = None  # force a full redraw of the same figure
         full = pixels(explorer.render())
         assert np.abs(incremental - full).max() <= 2, (name, value)
+
+
+def test_every_explorer_is_registered():
+    """Each Explorer subclass of lessons_lib.explorers is in EXPLORERS, so that the robustness test, the site
+    grid tests and the latency benchmark cover it."""
+    import importlib
+    import pkgutil
+
+    import lessons_lib.explorers as package
+    from lessons_lib.explorers.core import Explorer
+
+    found = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found |= {obj for obj in vars(module).values() if isinstance(obj, type) and issubclass(obj, Explorer)
+                  and obj is not Explorer and obj.__module__ == module.__name__}
+    assert found == set(EXPLORERS)

@@ -197,3 +197,60 @@
   if (document.readyState !== "loading") label();
   else document.addEventListener("DOMContentLoaded", label);
 })();
+
+/*
+ * 8. Static explorers (lessons_lib/explorers/static.py): precomputed frames over a grid of controls. Each
+ *    slider picks a stop along its control; the frame shown is the one of the combination of all stops. A
+ *    frame is a separate PNG that the browser fetches when it is first shown (the page loads only the one
+ *    it opens with); once a reader touches an explorer, the neighbouring frames are fetched ahead. Each
+ *    slider announces its value's name (aria-valuetext), and the frame's alt text names every value.
+ */
+(function () {
+  "use strict";
+  const wire = (root) => {
+    const source = root.querySelector("script.lessons-explorer-data");
+    if (!source || root.dataset.wired) return;
+    root.dataset.wired = "1";
+    const data = JSON.parse(source.textContent);
+    const img = root.querySelector("img.lessons-explorer-frame");
+    const sliders = Array.from(root.querySelectorAll(".lessons-explorer-controls input[type=range]"));
+    const outputs = sliders.map((s) => root.querySelector(`output[for="${s.id}"]`));
+    const sizes = data.names.map((names) => names.length);
+    const strides = sizes.map((_, k) => sizes.slice(k + 1).reduce((a, b) => a * b, 1));
+    const at = (stops) => stops.reduce((sum, i, k) => sum + i * strides[k], 0);
+    const stops = () => sliders.map((s) => Number(s.value));
+    const fetched = new Set([img.getAttribute("src")]);
+    const prefetch = (current) => {
+      current.forEach((i, k) => {
+        [i - 1, i + 1].forEach((j) => {
+          if (j < 0 || j >= sizes[k]) return;
+          const next = current.slice();
+          next[k] = j;
+          const url = data.frames[at(next)];
+          if (fetched.has(url)) return;
+          fetched.add(url);
+          new Image().src = url;
+        });
+      });
+    };
+    const show = () => {
+      const current = stops();
+      sliders.forEach((s, k) => {
+        const name = data.names[k][current[k]];
+        s.setAttribute("aria-valuetext", name);
+        if (outputs[k]) outputs[k].textContent = name;
+      });
+      img.src = data.frames[at(current)];
+      fetched.add(img.getAttribute("src"));
+      img.alt = data.title + ": " + data.labels.map((l, k) => `${l} = ${data.names[k][current[k]]}`).join(", ");
+      prefetch(current);
+    };
+    sliders.forEach((s) => s.addEventListener("input", show));
+    const ahead = () => prefetch(stops());
+    root.addEventListener("focusin", ahead, { once: true });
+    root.addEventListener("pointerenter", ahead, { once: true });
+  };
+  const wireAll = () => document.querySelectorAll(".lessons-explorer-static").forEach(wire);
+  if (document.readyState !== "loading") wireAll();
+  else document.addEventListener("DOMContentLoaded", wireAll);
+})();

@@ -23,7 +23,9 @@ class ActivationExplorer(Explorer):
         "threshold": Slider("saturation threshold on |φ′|", 1e-4, 0.2, 0.01, log=True),
         "depth": Slider("stacked layers", 1, 10, 3, integer=True),
     }
-    static_control = "first"
+    # The site's frames: every activation, alone or compared with tanh or ReLU, at the default and the wide
+    # z range (the "things to try" of 2.3.3); the threshold and the depth stay at their defaults there.
+    site_grid = {"first": EXPLORER_ACTIVATIONS, "second": ("none", "tanh", "relu"), "z_max": (6.0, 20.0)}
     figsize = (6.72, 4.6)
 
     def compute(self, first, second, z_max, threshold, depth):

@@ -8,7 +8,7 @@ from matplotlib.ticker import NullLocator
 
 from ..plots.style import OKABE_ITO, wrap_to_width
 from ..views.gradients import ACTIVATIONS, INITIALIZERS, N_BINS, gradient_flow_view
-from .base import Choice, Explorer, Slider, Toggle
+from .base import Choice, Explorer, Preset, Slider, Toggle
 
 #: The comparisons of Glorot & Bengio (2010), and the cures that came after: the static site's frames.
 SCENARIOS = (
@@ -42,9 +42,9 @@ class GradientExplorer(Explorer):
         "width": Slider("units per layer", 16, 256, 128, step=16, integer=True, continuous=False),
     }
     figsize = (6.72, 5.0)
-
-    def static_sweep(self):
-        return "scenario", [(label, values) for label, values in SCENARIOS]
+    # The site's frames: the scenarios of the text, at the depths its exercises and its remark on batch
+    # normalisation use, without and with the dropout of exercise 2; the width stays at 128 there.
+    site_grid = {"scenario": Preset("scenario", SCENARIOS), "depth": (10, 20, 50), "dropout": (0.0, 0.9)}
 
     def compute(self, activation, init, batch_norm, dropout, depth, width):
         return gradient_flow_view(activation, init, depth, width, batch_norm, dropout)
@@ -67,8 +67,10 @@ class GradientExplorer(Explorer):
         (self.g_line,) = self.ax_g.plot([], [], color=OKABE_ITO["blue"], marker="o", ms=3, lw=1.8,
                                         label="RMS of ∂L/∂a")
         self.g_level = self.ax_g.axhline(1.0, color=OKABE_ITO["black"], ls=":", lw=1, label="last layer's level")
-        self.ax_g.yaxis.set_minor_locator(NullLocator())  # minor log ticks: many labels, little information
         self.ax_g.set(yscale="log", ylabel="gradient size\n(log scale)", title="Back-propagated gradients")
+        # Minor log ticks: many labels, little information (and over one decade they overlap). After the
+        # scale is set, which installs its own locators.
+        self.ax_g.yaxis.set_minor_locator(NullLocator())
         self.ax_g.legend(loc="best")
         (self.s_line,) = self.ax_s.plot([], [], color=OKABE_ITO["vermillion"], marker="o", ms=3, lw=1.8,
                                         label="|φ′(z)| < 0.01")

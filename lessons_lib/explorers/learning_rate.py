@@ -9,7 +9,7 @@ from ..views.learning_rate import (
     OPTIMIZER_CHOICES,
     RACE_OPTIMIZERS,
     SURFACES,
-    race_view,
+    race_at_own_rates,
     range_test_view,
     training_view,
 )
@@ -27,15 +27,17 @@ class LearningRateExplorer(Explorer):
         "epochs": Slider("epochs", 5, 60, 20, integer=True, continuous=False),
         "surface": Choice("race surface", tuple(SURFACES), "ravine"),
     }
-    static_control = "lr"
-    static_frames = 13
+    # The site's frames: SGD and Adam (the "things to try" of 2.3.5 and its exercise on SGD's divergence) at
+    # 13 rates, half a decade apart, on the ravine; the surface and the epochs stay at their defaults there
+    # (a change of surface redraws the whole figure: frames over both would cost twice the build time).
+    site_grid = {"optimizer": ("SGD", "Adam"), "lr": 13}
     figsize = (6.72, 5.4)
 
     def compute(self, optimizer, lr, epochs, surface):
-        # The race always shows the four classics, plus the chosen optimizer when it is another one.
-        racers = RACE_OPTIMIZERS + ((optimizer,) if optimizer not in RACE_OPTIMIZERS else ())
+        # The race always shows the four classics, plus the chosen optimizer when it is another one, each at
+        # its own rate: the chosen one at lr, the others at their suggestions times lr / the chosen's.
         return (range_test_view(optimizer), training_view(optimizer, lr, epochs),
-                race_view(surface, lr, optimizers=racers))
+                race_at_own_rates(surface, optimizer, lr))
 
     def build(self, fig):
         # range test and training above; the race below, its legend beside it in a cell of its own (its
@@ -63,7 +65,7 @@ class LearningRateExplorer(Explorer):
             self.c_paths.append(line)
         (self.c_start,) = self.ax_c.plot([], [], "o", color=OKABE_ITO["black"], ms=6, zorder=5)
         (self.c_min,) = self.ax_c.plot([], [], "*", color=OKABE_ITO["black"], ms=12, zorder=5)
-        self.c_legend = ax_key.legend(handles=self.c_paths, loc="center left", title="race: final loss",
+        self.c_legend = ax_key.legend(handles=self.c_paths, loc="center left", title="race: rate, final loss",
                                       frameon=False)
         self.ax_c.set(xlabel="θ₁", ylabel="θ₂")
         self._contour_surface = None
@@ -117,7 +119,8 @@ class LearningRateExplorer(Explorer):
                 continue
             line.set_data(path.points[:, 0], path.points[:, 1])
             line.set_linewidth(3.0 if path.optimizer == chosen else 1.5)   # the student's choice stands out
-            status = f"diverged at step {path.diverged_at}" if path.diverged_at else f"{path.final_loss:.3g}"
-            text.set_text(f"{path.optimizer}: {status}")
-        self.ax_c.title.set_text(f"Optimizer race, same lr,\n{race.surface.name} surface")
+            status = "diverged" if path.diverged_at else f"{path.final_loss:.3g}"
+            text.set_text(f"{path.optimizer} at {race.rates[k]:.2g}: {status}")
+        scale = lr / rt.suggested_lr
+        self.ax_c.title.set_text(f"Race on the {race.surface.name},\neach at its suggestion × {scale:.2g}")
 

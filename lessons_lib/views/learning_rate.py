@@ -154,6 +154,8 @@ class RaceView:
     grid_y: np.ndarray
     grid_z: np.ndarray
     paths: tuple[Path, ...]
+    #: Each path's learning rate, when they differ (:func:`race_at_own_rates`); None: all ran at one rate.
+    rates: tuple[float, ...] | None = None
 
 
 @lru_cache(maxsize=4)
@@ -185,6 +187,29 @@ def race_view(surface: str, lr: float, steps: int = 150, optimizers=RACE_OPTIMIZ
         last = points[-1]
         paths.append(Path(name, np.array(points), float(s.value(*last)), diverged_at))
     return RaceView(s, *_grid(surface), tuple(paths))
+
+
+def own_rates(chosen: str, lr: float, optimizers=RACE_OPTIMIZERS) -> tuple[float, ...]:
+    """A learning rate per optimizer: ``chosen`` runs at ``lr``, each other one at its own range-test
+    suggestion times the same factor, ``lr / suggestion(chosen)`` (so "ten times the suggestion" means that
+    for every optimizer)."""
+    check_choice(chosen, "chosen", OPTIMIZER_CHOICES)
+    check_positive(lr, "lr")
+    scale = lr / range_test_view(chosen).suggested_lr
+    return tuple(float(lr) if name == chosen else float(scale * range_test_view(name).suggested_lr)
+                 for name in optimizers)
+
+
+@lru_cache(maxsize=64)
+def race_at_own_rates(surface: str, chosen: str, lr: float, steps: int = 150,
+                      optimizers=RACE_OPTIMIZERS) -> RaceView:
+    """The race of :func:`race_view` with each optimizer at its own learning rate (:func:`own_rates`): a
+    learning rate belongs to an optimizer, and good rates for SGD and Adam differ by orders of magnitude."""
+    check_choice(surface, "surface", SURFACES)
+    optimizers = tuple(optimizers) + ((chosen,) if chosen not in optimizers else ())
+    rates = own_rates(chosen, lr, optimizers)
+    paths = tuple(race_view(surface, rate, steps, (name,)).paths[0] for name, rate in zip(optimizers, rates))
+    return RaceView(SURFACES[surface], *_grid(surface), paths, rates)
 
 
 # -- many training runs at once, for statistics over seeds --------------------------------------------------

@@ -11,8 +11,8 @@ default text (10 pt: tick labels, legends, axis labels) at the figure's dpi (100
 diagrams drawn wider than the column raise their text above 10 pt (lessons_lib.plots.style.legible). The
 assertion of text size is tests/test_plots_text_size.py, which measures what matplotlib draws for every
 plotting function and explorer frame. Explorer frames (precomputed slider frames: 2x PNGs inside an <img>
-that carries the live figure's 1x size, see lessons_lib/explorers/base.py) must be sharp too; they are inline
-images, so they link nowhere. The table of the worst pages is printed after the test results
+that carries the live figure's 1x size, see lessons_lib/explorers/core.py) must be sharp too; a slider swaps
+them, so they link nowhere. The table of the worst pages is printed after the test results
 (tests/browser/conftest.py) and written, with every figure, to _build/screenshots/figure-text-sizes.txt.
 """
 
@@ -28,7 +28,7 @@ PAGES = sorted(str(p.relative_to(SITE)) for folder in ("notebooks", "book") for 
 
 POINTS = 10.0  # matplotlib's default font.size: tick labels, legends, axis labels
 NOTEBOOK_FIGURE_DPI = 100.0  # matplotlib's default figure.dpi: the figure's 1x size on the page
-EXPLORER_FRAME_INCHES = 6.72  # width of an explorer's figure (lessons_lib/explorers/base.py)
+EXPLORER_FRAME_INCHES = 6.72  # width of an explorer's figure (lessons_lib/explorers/core.py)
 
 # Waits for every image, then measures each figure of the article (notebook outputs and explorer frames).
 MEASURE = """async ({points, dpi, frameInches}) => {

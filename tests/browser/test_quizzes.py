@@ -1,6 +1,7 @@
-"""The self-check questions work on the built site: on every page that has them, each question answered
-right (with the mouse) and wrong (with the keyboard alone) shows the explanation written for that answer in
-its feedback line, which screen readers announce; the page stays free of serious axe-core violations; the
+"""The self-check questions work on the built site: on every page that has them, every question is a form
+with a feedback line that screen readers announce; one question answered right (with the mouse) and one
+wrong (with the keyboard alone), and a number question through all its verdicts, show the explanation
+written for that answer; the page stays free of serious axe-core violations; the
 questions are readable with scripts off and when printed. Screenshots of a question (desktop and phone) land
 in _build/screenshots/quiz__*.png.
 
@@ -78,32 +79,56 @@ def _answer_number(page, quiz_el, quiz: Quiz):
     assert "quiz-feedback-right" in quiz_el.locator(".quiz-feedback").get_attribute("class")
 
 
+# The questions hold no TeX (tests/test_quizzes_markup.py), so this test does without MathJax and the other
+# vendored scripts, whose loading and typesetting take most of a page's time; test_site.py opens every page
+# with all of them and checks its console and requests.
+VENDOR = "**/_static/vendor/**"
+
+
+@pytest.fixture
+def desktop_page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.route(VENDOR, lambda route: route.abort())
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page, errors
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", sorted(QUIZ_PAGES))
-def test_questions_answer_right_and_wrong(path, visit, axe_source, screenshot_dir):
+def test_questions_answer_right_and_wrong(path, desktop_page, site_url, axe_source, screenshot_dir):
     quizzes = QUIZ_PAGES[path]
-    seen = visit(path)
-    page = seen.page
+    page, page_errors = desktop_page
+    page.goto(site_url + path, wait_until="load")
     page.wait_for_function("n => document.querySelectorAll('.quiz.quiz-ready').length === n", arg=len(quizzes),
                            timeout=5000)
     elements = page.locator(".bd-article .quiz")
     assert elements.count() == len(quizzes)
-    for k, quiz in enumerate(quizzes):
+    for k, quiz in enumerate(quizzes):  # every question became a form
         quiz_el = elements.nth(k)
         assert _same_text(quiz_el.locator(".quiz-question").inner_text()) == quiz.question
-        feedback = quiz_el.locator(".quiz-feedback")
-        assert feedback.get_attribute("aria-live") == "polite"
+        assert quiz_el.locator(".quiz-feedback").get_attribute("aria-live") == "polite"
         if quiz.kind == "choice":
             assert quiz_el.locator("details").count() == 0, "the script should replace the choices by a form"
             assert quiz_el.locator("[role=radiogroup] input[type=radio]").count() == len(quiz.choices)
-            _answer_choice_right_with_the_mouse(quiz_el, quiz)
-            _answer_choice_wrong_with_the_keyboard(page, quiz_el, quiz)
-        else:
-            _answer_number(page, quiz_el, quiz)
+    # One question answered right with the mouse and one wrong with the keyboard (two different ones where the
+    # page has two multiple-choice questions), and the first number question through all its verdicts. Every
+    # explanation's text is checked against the notebooks by tests/test_quizzes_markup.py.
+    choices = [k for k, quiz in enumerate(quizzes) if quiz.kind == "choice"]
+    numbers = [k for k, quiz in enumerate(quizzes) if quiz.kind != "choice"]
+    if choices:
+        _answer_choice_right_with_the_mouse(elements.nth(choices[0]), quizzes[choices[0]])
+        _answer_choice_wrong_with_the_keyboard(page, elements.nth(choices[-1]), quizzes[choices[-1]])
+    if numbers:
+        _answer_number(page, elements.nth(numbers[0]), quizzes[numbers[0]])
     # axe-core over the questions' section only (with the forms in their answered state): the whole page is
     # checked by test_site.py, and axe over a long article with typeset math takes seconds.
     section = "section#check-your-understanding"
     problems = _axe_problems(page, axe_source, section if page.locator(section).count() else ".bd-article")
-    problems += [f"console: {e}" for e in seen.console_errors] + [f"page error: {e}" for e in seen.page_errors]
+    problems += [f"page error: {e}" for e in page_errors]
     assert not problems, "\n".join(problems)
     name = path.removesuffix(".html").replace("/", "__")
     elements.first.screenshot(path=str(screenshot_dir / f"quiz__desktop__{name}.png"))

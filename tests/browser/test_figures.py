@@ -22,6 +22,8 @@ import pathlib
 
 import pytest
 
+from lessons_lib.plots.style import COLUMN_PX  # the text column at 1280 px, as the text-size test assumes
+
 SITE = pathlib.Path(__file__).resolve().parents[2] / "_build" / "html"
 # Every built page of the book (found when the tests are collected, after the site build).
 PAGES = sorted(str(p.relative_to(SITE)) for folder in ("notebooks", "book") for p in (SITE / folder).glob("*.html"))
@@ -101,8 +103,10 @@ def _has_figures(path: str) -> bool:
 
 def test_figures_are_sharp_and_link_to_their_file(chromium, site_url, record_property):
     """At 1280 px every notebook figure and explorer frame on every page has >= 2 image pixels per displayed
-    CSS pixel, and every notebook figure links to its own file (opened alone, at full size). Records the
-    estimated text size of every figure for the report. One window visits every page with outputs in turn."""
+    CSS pixel and is shown at its 1x size or the column's width (so its text is as large as
+    tests/test_plots_text_size.py measured it), and every notebook figure links to its own file (opened
+    alone, at full size). Records the estimated text size of every figure for the report. One window visits
+    every page with outputs in turn."""
     pages = [path for path in PAGES if _has_figures(path)]
     if not pages:
         pytest.skip(f"no built pages with notebook outputs in {SITE}")
@@ -122,6 +126,11 @@ def test_figures_are_sharp_and_link_to_their_file(chromium, site_url, record_pro
             for f in measured["figures"]:
                 if f["natural"] < 2 * f["shown"] - 1:
                     problems.append(f"{path}: {f['name']}: a {f['natural']} px PNG shown {f['shown']:.0f} px wide")
+                # tests/test_plots_text_size.py asserts text size assuming a figure is shown at its 1x size,
+                # or at the column's width if it is wider: the page must not shrink it further.
+                if f["shown"] < min(f["css"], COLUMN_PX) - 2:
+                    problems.append(f"{path}: {f['name']}: shown {f['shown']:.0f} px wide, narrower than its 1x "
+                                    f"size ({f['css']:.0f} px) and the {COLUMN_PX} px column")
                 if not f["explorer"] and f["link"] != f["src"]:
                     problems.append(f"{path}: {f['name']}: links to {f['link']}, not to its own file {f['src']}")
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import http.server
+import importlib.util
 import os
 import pathlib
 import shutil
@@ -30,14 +31,11 @@ DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
     "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
 }
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The flags Chromium is started with: the same as for printing the book (scripts/build_pdf.py), one list.
+_spec = importlib.util.spec_from_file_location("build_pdf", ROOT / "scripts" / "build_pdf.py")
+build_pdf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_pdf)
+CHROMIUM_ARGS = build_pdf.CHROMIUM_ARGS
 HOST = "127.0.0.1"
 
 

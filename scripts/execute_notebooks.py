@@ -36,6 +36,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 # What nbval compares (nbval.plugin skips images and widget views; we do the same).
+# Figures are stored in matplotlib_inline's "retina" format: a PNG at twice the figure's dpi whose output
+# metadata holds its 1x size, so JupyterLab and the site show it at its size and sharp on high-density screens
+# (the site shows the stored outputs, scripts/build_book.py). myst-nb writes that size into the <img>, and
+# Sphinx links each such image to its file (html_scaled_image_link): a click, or Enter on the focused figure,
+# opens it alone at full size. A reader's own kernel draws 1x PNGs; nbval does not compare images.
+KERNEL_ARGUMENTS = ["--InlineBackend.figure_formats=retina"]
 COMPARED = ("text/plain", "text/html", "text/latex", "text/markdown", "application/json", "image/svg+xml")
 
 
@@ -47,7 +53,8 @@ def execute(path: pathlib.Path) -> nbformat.NotebookNode:
     # Widget state is not stored: explorers come alive when the notebook runs, and their frozen state
     # would only add megabytes of PNG to the file and noise to every diff.
     client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False, store_widget_state=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}},
+                            extra_arguments=KERNEL_ARGUMENTS)
     client.execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:

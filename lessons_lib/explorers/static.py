@@ -154,8 +154,12 @@ def store_frames(pngs: list[bytes]) -> list[str]:
     return urls
 
 
-def static_html(explorer) -> str:
-    """The explorer's frames behind one HTML slider per site control (no kernel needed)."""
+def static_html(explorer, number: int | None = None) -> str:
+    """The explorer's frames behind one HTML slider per site control (no kernel needed).
+
+    ``number`` numbers the explorer's element ids on its page (the site build gives each explorer its place
+    on the page); without it explorers are numbered in the order this process displays them.
+    """
     axes = site_axes(explorer)
     t0 = time.perf_counter()
     pngs = render_frames(explorer)
@@ -165,7 +169,7 @@ def static_html(explorer) -> str:
     start = start_index(explorer, axes)
     strides = [int(np.prod([len(a.names) for a in axes[k + 1:]])) for k in range(len(axes))]
     first = sum(i * s for i, s in zip(start, strides))
-    uid = f"lessons-explorer-{type(explorer).__name__.lower()}-{next(_STATIC_IDS)}"
+    uid = f"lessons-explorer-{type(explorer).__name__.lower()}-{number or next(_STATIC_IDS)}"
     title = html.escape(explorer.title)
     controls = "\n".join(
         _CONTROL.format(id=f"{uid}-{k}", label=html.escape(axis.label), n=len(axis.names) - 1, value=start[k],

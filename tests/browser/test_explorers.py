@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import pathlib
 
-import pytest
-from test_site import EXPLORER_PAGES
-
 SITE = pathlib.Path(__file__).resolve().parents[2] / "_build" / "html"
 FRAMES = "_static/explorer-frames/"
 # What a page itself weighs on first load (its HTML; frames are separate files loaded when shown).
@@ -38,9 +35,9 @@ def _frame_requests(seen) -> list[str]:
     return [url for url in seen.requests if FRAMES in url]
 
 
-@pytest.mark.parametrize("spec", EXPLORER_PAGES, ids=[p.path for p in EXPLORER_PAGES])
-def test_every_site_control_moves_the_frame(spec, visit, move_range_and_compare_image, screenshot_dir):
-    seen = visit(spec.path)
+def explorer_problems(spec, seen, move_range_and_compare_image, screenshot_dir) -> list[str]:
+    """Every site slider of every explorer on the page just opened moves the frame (test_site.py's test of
+    each page calls this first, before anything else touches the page)."""
     page = seen.page
     html = (SITE / spec.path).read_text(encoding="utf-8")
     assert len(html.encode()) <= MAX_OWN_BYTES, f"{spec.path}: the page's HTML weighs {len(html) / 1e6:.2f} MB"
@@ -83,19 +80,18 @@ def test_every_site_control_moves_the_frame(spec, visit, move_range_and_compare_
                 problems.append(f"{uid}: {after} was shown without being requested as a file")
         # Every control the live explorer has is either a slider here or named as Jupyter only.
         assert "Jupyter only" in state["fixed"] or not state["fixed"]
-    assert not problems, "\n".join(problems)
-    assert len(_frame_requests(seen)) > len(first), "moving the sliders loaded no new frame"
+    if len(_frame_requests(seen)) <= len(first):
+        problems.append("moving the sliders loaded no new frame")
     # No live widget (a control that looks alive without a kernel) is rendered on the static site.
-    assert page.locator(".widget-slider, .jupyter-widgets").count() == 0
-    assert not seen.failed and not seen.console_errors and not seen.page_errors, (
-        seen.failed + seen.console_errors + seen.page_errors)
+    if page.locator(".widget-slider, .jupyter-widgets").count():
+        problems.append("a live widget is rendered on the static site")
+    return problems
 
 
-@pytest.mark.parametrize("spec", EXPLORER_PAGES, ids=[p.path for p in EXPLORER_PAGES])
-def test_explorer_on_a_phone(spec, visit, screenshot_dir):
+def phone_explorer_problems(page, screenshot_dir) -> list[str]:
     """At 390 px the controls fit the screen (label above, slider and value below) and the frame shrinks to
-    the column; a screenshot of each explorer is kept."""
-    page = visit(spec.path, device="phone").page
+    the column; a screenshot of each explorer is kept. Called by test_site.py's test of each page once its
+    window is 390 px wide."""
     for uid in page.evaluate("() => Array.from(document.querySelectorAll('.lessons-explorer-static')).map(e => e.id)"):
         root = page.locator(f"#{uid}")
         root.scroll_into_view_if_needed()
@@ -111,3 +107,4 @@ def test_explorer_on_a_phone(spec, visit, screenshot_dir):
         img = root.locator("img").bounding_box()
         assert img["x"] + img["width"] <= width + 1
         root.screenshot(path=str(screenshot_dir / f"explorer__{uid}__phone.png"))
+    return []

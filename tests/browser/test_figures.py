@@ -1,7 +1,9 @@
 """Figures on the built site: sharp on high-density screens, and a reader can open one at full size.
 
-The site build executes the notebooks with matplotlib_inline's "retina" format (scripts/build_book.py): each
-figure is a PNG at twice its size on the page, and Sphinx links it to its file. Asserted here: at 1280 px,
+The notebooks store their figures in matplotlib_inline's "retina" format (scripts/execute_notebooks.py), and
+the site shows the stored outputs: each figure is a PNG at twice its size on the page, and Sphinx links it
+to its file. Asserted (by figure_problems, which test_site.py's test of each page calls on the page it has
+open): at 1280 px,
 every notebook figure on every page has at least two image pixels per CSS pixel it is shown at and is a
 link to its own file; one figure opens alone at full size from the keyboard (desktop) and by a tap (phone).
 
@@ -101,44 +103,40 @@ def _has_figures(path: str) -> bool:
     return "cell_output" in html or "lessons-explorer-static" in html
 
 
-def test_figures_are_sharp_and_link_to_their_file(chromium, site_url, record_property):
-    """At 1280 px every notebook figure and explorer frame on every page has >= 2 image pixels per displayed
-    CSS pixel and is shown at its 1x size or the column's width (so its text is as large as
+def figure_problems(page, path: str, record_property) -> list[str]:
+    """At 1280 px every notebook figure and explorer frame of the open page has >= 2 image pixels per
+    displayed CSS pixel and is shown at its 1x size or the column's width (so its text is as large as
     tests/test_plots_text_size.py measured it), and every notebook figure links to its own file (opened
-    alone, at full size). Records the estimated text size of every figure for the report. One window visits
-    every page with outputs in turn."""
-    pages = [path for path in PAGES if _has_figures(path)]
-    if not pages:
-        pytest.skip(f"no built pages with notebook outputs in {SITE}")
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.route(VENDOR, lambda route: route.abort())
-    page = context.new_page()
-    summaries, details, problems = [], [], []
-    try:
-        for path in pages:
-            page.goto(site_url + path, wait_until="load")
-            measured = page.evaluate(
-                MEASURE, {"points": POINTS, "dpi": NOTEBOOK_FIGURE_DPI, "frameInches": EXPLORER_FRAME_INCHES}
-            )
-            summary, rows = _rows(path, measured)
-            summaries.append(summary)
-            details += rows
-            for f in measured["figures"]:
-                if f["natural"] < 2 * f["shown"] - 1:
-                    problems.append(f"{path}: {f['name']}: a {f['natural']} px PNG shown {f['shown']:.0f} px wide")
-                # tests/test_plots_text_size.py asserts text size assuming a figure is shown at its 1x size,
-                # or at the column's width if it is wider: the page must not shrink it further.
-                if f["shown"] < min(f["css"], COLUMN_PX) - 2:
-                    problems.append(f"{path}: {f['name']}: shown {f['shown']:.0f} px wide, narrower than its 1x "
-                                    f"size ({f['css']:.0f} px) and the {COLUMN_PX} px column")
-                if not f["explorer"] and f["link"] != f["src"]:
-                    problems.append(f"{path}: {f['name']}: links to {f['link']}, not to its own file {f['src']}")
-    finally:
-        context.close()
-    record_property("figure_text_summary", summaries)
+    alone, at full size). Records the estimated text size of every figure for the report. Called by
+    test_site.py's test of each page, on the page it has open (one visit per page)."""
+    measured = page.evaluate(
+        MEASURE, {"points": POINTS, "dpi": NOTEBOOK_FIGURE_DPI, "frameInches": EXPLORER_FRAME_INCHES}
+    )
+    summary, details = _rows(path, measured)
+    record_property("figure_text_summary", [summary])
     record_property("figure_text_details", details)
-    assert sum(s["figures"] for s in summaries) > 0, "no figure found on any page"
-    assert not problems, "figures that are not 2x or do not open at full size:\n  " + "\n  ".join(problems)
+    problems = []
+    for f in measured["figures"]:
+        if f["natural"] < 2 * f["shown"] - 1:
+            problems.append(f"{f['name']}: a {f['natural']} px PNG shown {f['shown']:.0f} px wide (not 2x)")
+        # tests/test_plots_text_size.py asserts text size assuming a figure is shown at its 1x size, or at
+        # the column's width if it is wider: the page must not shrink it further.
+        if f["shown"] < min(f["css"], COLUMN_PX) - 2:
+            problems.append(f"{f['name']}: shown {f['shown']:.0f} px wide, narrower than its 1x size "
+                            f"({f['css']:.0f} px) and the {COLUMN_PX} px column")
+        if not f["explorer"] and f["link"] != f["src"]:
+            problems.append(f"{f['name']}: links to {f['link']}, not to its own file {f['src']}")
+    return problems
+
+
+def test_every_page_with_figures_is_checked():
+    """The per-page test (test_site.py) measures the figures of every built page that has any."""
+    from test_site import PAGES as CHECKED
+
+    with_figures = [path for path in PAGES if _has_figures(path)]
+    assert with_figures, f"no built pages with notebook outputs in {SITE}"
+    missing = sorted(set(with_figures) - {p.path for p in CHECKED})
+    assert not missing, f"pages with figures that test_site.PAGES does not list: {missing}"
 
 
 FULL_SIZE_PAGE = "notebooks/2_4_2_lstm.html"

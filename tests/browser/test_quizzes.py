@@ -14,12 +14,9 @@ import pathlib
 import re
 import sys
 
-import pytest
-
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 from test_quizzes_markup import NOTEBOOKS, Quiz, quizzes_in  # noqa: E402
-from test_site import _axe_problems  # noqa: E402
 
 QUIZ_PAGES = {f"notebooks/{path.stem}.html": quizzes_in(path) for path in NOTEBOOKS if quizzes_in(path)}
 
@@ -79,30 +76,14 @@ def _answer_number(page, quiz_el, quiz: Quiz):
     assert "quiz-feedback-right" in quiz_el.locator(".quiz-feedback").get_attribute("class")
 
 
-# The questions hold no TeX (tests/test_quizzes_markup.py), so this test does without MathJax and the other
-# vendored scripts, whose loading and typesetting take most of a page's time; test_site.py opens every page
-# with all of them and checks its console and requests.
-VENDOR = "**/_static/vendor/**"
-
-
-@pytest.fixture
-def desktop_page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.route(VENDOR, lambda route: route.abort())
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        yield page, errors
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("path", sorted(QUIZ_PAGES))
-def test_questions_answer_right_and_wrong(path, desktop_page, site_url, axe_source, screenshot_dir):
-    quizzes = QUIZ_PAGES[path]
-    page, page_errors = desktop_page
-    page.goto(site_url + path, wait_until="load")
+def quiz_problems(page, path: str, screenshot_dir) -> list[str]:
+    """Every question of the open page became a form with an announced feedback line; one question answered
+    right with the mouse and one wrong with the keyboard (two different ones where the page has two
+    multiple-choice questions), and the first number question through all its verdicts. Called by
+    test_site.py's test of each page, which then runs axe-core over the page with the answered forms."""
+    quizzes = QUIZ_PAGES.get(path, [])
+    if not quizzes:
+        return []
     page.wait_for_function("n => document.querySelectorAll('.quiz.quiz-ready').length === n", arg=len(quizzes),
                            timeout=5000)
     elements = page.locator(".bd-article .quiz")
@@ -114,9 +95,7 @@ def test_questions_answer_right_and_wrong(path, desktop_page, site_url, axe_sour
         if quiz.kind == "choice":
             assert quiz_el.locator("details").count() == 0, "the script should replace the choices by a form"
             assert quiz_el.locator("[role=radiogroup] input[type=radio]").count() == len(quiz.choices)
-    # One question answered right with the mouse and one wrong with the keyboard (two different ones where the
-    # page has two multiple-choice questions), and the first number question through all its verdicts. Every
-    # explanation's text is checked against the notebooks by tests/test_quizzes_markup.py.
+    # Every explanation's text is checked against the notebooks by tests/test_quizzes_markup.py.
     choices = [k for k, quiz in enumerate(quizzes) if quiz.kind == "choice"]
     numbers = [k for k, quiz in enumerate(quizzes) if quiz.kind != "choice"]
     if choices:
@@ -124,14 +103,16 @@ def test_questions_answer_right_and_wrong(path, desktop_page, site_url, axe_sour
         _answer_choice_wrong_with_the_keyboard(page, elements.nth(choices[-1]), quizzes[choices[-1]])
     if numbers:
         _answer_number(page, elements.nth(numbers[0]), quizzes[numbers[0]])
-    # axe-core over the questions' section only (with the forms in their answered state): the whole page is
-    # checked by test_site.py, and axe over a long article with typeset math takes seconds.
-    section = "section#check-your-understanding"
-    problems = _axe_problems(page, axe_source, section if page.locator(section).count() else ".bd-article")
-    problems += [f"page error: {e}" for e in page_errors]
-    assert not problems, "\n".join(problems)
     name = path.removesuffix(".html").replace("/", "__")
     elements.first.screenshot(path=str(screenshot_dir / f"quiz__desktop__{name}.png"))
+    return []
+
+
+def test_every_page_with_questions_is_checked():
+    from test_site import PAGES
+
+    missing = sorted(set(QUIZ_PAGES) - {p.path for p in PAGES})
+    assert not missing, f"pages with questions that test_site.PAGES does not list: {missing}"
 
 
 def test_a_question_on_a_phone(visit, screenshot_dir):

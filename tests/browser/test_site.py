@@ -3,13 +3,14 @@ console stays clean and no request leaves 127.0.0.1; axe-core finds no serious a
 390 px phone no page scrolls sideways and the chapter list and contents drawers open and lead somewhere.
 
 Run after the site build (`bash scripts/test.sh` does): `.venv/bin/python -m pytest tests/browser`.
-Full-page screenshots (1280 px) and phone screenshots (the first screen at 390 px, and the two drawers) land
-in _build/screenshots/.
+Screenshots of the first screen at 1280 px (the whole page with LESSONS_FULL_SCREENSHOTS=1) and at 390 px,
+and of the two drawers, land in _build/screenshots/.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import pathlib
 import re
 
@@ -155,8 +156,21 @@ def _log_problems(seen) -> list[str]:
     return problems
 
 
+# Full-page screenshots of long pages take seconds each: only when asked for (LESSONS_FULL_SCREENSHOTS=1);
+# otherwise the first screen.
+FULL_SCREENSHOTS = os.environ.get("LESSONS_FULL_SCREENSHOTS") == "1"
+
+
 @pytest.mark.parametrize("spec", PAGES, ids=[p.path for p in PAGES])
-def test_page_renders_offline(spec, visit, screenshot_dir, axe_source):
+def test_page(spec, visit, screenshot_dir, axe_source, move_range_and_compare_image, record_property):
+    """Everything a page must do, in one visit (opening a page is most of a browser test's time): its
+    explorers' sliders (test_explorers.py), math, images and alt texts, numbered figures, its figures' sharpness
+    (test_figures.py), its questions answered (test_quizzes.py), axe-core, one search field, the phone layout,
+    and no request outside 127.0.0.1, failed request or console error."""
+    from test_explorers import explorer_problems, phone_explorer_problems
+    from test_figures import figure_problems
+    from test_quizzes import quiz_problems
+
     seen = visit(spec.path)
     page = seen.page
     if spec.lands_on:
@@ -171,7 +185,12 @@ def test_page_renders_offline(spec, visit, screenshot_dir, axe_source):
             page.wait_for_function(WIDGETS_RENDERED, timeout=15_000)
         except Exception:  # noqa: BLE001 - reported below with the page's errors
             problems.append("the widget views did not render")
-    page.screenshot(path=str(screenshot_dir / _screenshot_name(spec.path)), full_page=True)
+    explorers = page.locator(".lessons-explorer-static").count()
+    if explorers != spec.explorers:
+        problems.append(f"expected {spec.explorers} static explorer(s), found {explorers}")
+    if explorers:  # first, while only the frames shown on load have been requested
+        problems += explorer_problems(spec, seen, move_range_and_compare_image, screenshot_dir)
+    page.screenshot(path=str(screenshot_dir / _screenshot_name(spec.path)), full_page=FULL_SCREENSHOTS)
 
     if spec.math:
         if not mathjax:
@@ -198,11 +217,28 @@ def test_page_renders_offline(spec, visit, screenshot_dir, axe_source):
         numbered = [n for n in numbers if n and re.search(r"\d", n)]
         if len(numbered) < spec.figures:
             problems.append(f"expected at least {spec.figures} numbered figure captions, found {numbers}")
+    problems += figure_problems(page, spec.path, record_property)
+    problems += quiz_problems(page, spec.path, screenshot_dir)
 
+    # axe-core over the whole page, its questions answered and its sliders moved
     problems += _axe_problems(page, axe_source) + _search_problems(page)
     problems += [f"at 390 px: {problem}" for problem in _phone_problems(page, spec.path, screenshot_dir)]
+    if explorers:
+        problems += phone_explorer_problems(page, screenshot_dir)
     problems += _log_problems(seen)
     assert not problems, f"{spec.path}:\n  " + "\n  ".join(problems)
+
+
+def test_every_page_with_an_explorer_is_listed():
+    """Every built page with static explorers is in PAGES with their number (so test_page moves them)."""
+    site = pathlib.Path(__file__).resolve().parents[2] / "_build" / "html"
+    if not site.is_dir():
+        pytest.skip("the site is not built")
+    listed = {p.path: p.explorers for p in PAGES}
+    found = {str(f.relative_to(site)): f.read_text(encoding="utf-8").count('class="lessons-explorer-static"')
+             for f in site.glob("notebooks/*.html")}
+    wrong = {path: (n, listed.get(path)) for path, n in found.items() if n and listed.get(path) != n}
+    assert not wrong, f"pages whose explorers PAGES does not count right (found, listed): {wrong}"
 
 
 def _phone_problems(page, path: str, screenshot_dir) -> list[str]:

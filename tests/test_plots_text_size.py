@@ -6,8 +6,9 @@ text column (672 CSS px at 1280 px) when it is wider; Jupyter saves a figure cro
 saved width in inches. Every plotting function of ``lessons_lib.plots`` is drawn here from small inputs
 shaped like the notebooks' (the same labels and titles, where their length matters), and every text it
 draws -- tick labels, axis labels, legends, titles, annotations -- must be at least 13.5 px on the page, lie
-inside the figure and overlap no other text. The same holds for one frame of each explorer, at the size
-the site shows its frames. The renderer itself reports what is drawn, so hidden or empty texts do not count.
+inside the figure and overlap no other text. tests/test_explorers_static.py applies the same checks to
+frames of every explorer (``problems`` below), at the size the site shows them. The renderer itself
+reports what is drawn, so hidden or empty texts do not count.
 """
 
 from __future__ import annotations
@@ -25,9 +26,6 @@ from lessons_lib import perceptron  # noqa: E402
 from lessons_lib.autodiff import Value  # noqa: E402
 from lessons_lib.clustering import kmeans  # noqa: E402
 from lessons_lib.datasets import load_digits, make_blobs, make_xor  # noqa: E402
-from lessons_lib.explorers.activations import ActivationExplorer  # noqa: E402
-from lessons_lib.explorers.gradients import GradientExplorer  # noqa: E402
-from lessons_lib.explorers.learning_rate import LearningRateExplorer  # noqa: E402
 from lessons_lib.lstm import LSTM  # noqa: E402
 from lessons_lib.network import mlp  # noqa: E402
 from lessons_lib.online import compare_on_stream, drifting_stream  # noqa: E402
@@ -308,15 +306,6 @@ def test_figure_text_is_large_enough_on_the_page_inside_the_figure_and_apart(nam
     fig = FIGURES[name]()
     found = problems(fig, shown_px_per_inch(fig))
     assert not found, f"{name} ({fig.get_figwidth():.2f} in wide):\n  " + "\n  ".join(found)
-
-
-@pytest.mark.parametrize("cls", [ActivationExplorer, GradientExplorer, LearningRateExplorer])
-def test_explorer_frame_text_is_large_enough_on_the_page(cls):
-    """A static frame, at the CSS size the site shows it (its <img> width), and the live figure alike."""
-    explorer = cls()
-    fig = explorer.frame_figure()
-    found = problems(fig, explorer.frame_px_per_inch())
-    assert not found, f"{cls.__name__} frame:\n  " + "\n  ".join(found)
 
 
 def test_the_measure_sees_small_text():

@@ -109,3 +109,110 @@ def test_compare_gradient_flow_returns_the_cells_asked_for():
     for bad in ((), "RNN", ("RNN", "CNN")):
         with pytest.raises(ValueError, match="cells"):
             compare_gradient_flow(seq_len=5, cells=bad)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# One cell's gradient through time (the explorer of section 2.4.1)
+# ---------------------------------------------------------------------------------------------------------
+from lessons_lib.gru import GRU  # noqa: E402
+from lessons_lib.through_time import gradient_norms_through_time  # noqa: E402
+from lessons_lib.views.bptt import (  # noqa: E402
+    FLOW_BASE_STEPS,
+    FLOW_CELLS,
+    FLOW_MAX_STEPS,
+    gradient_flow_through_time,
+)
+
+SMALL = dict(rng=3, input_size=2, hidden_size=6, batch=3)
+
+
+@pytest.mark.parametrize("scale, bias", [(1.0, 0.0), (0.5, 3.0), (2.5, 1.0)])
+def test_cell_flow_at_the_base_length_is_compare_gradient_flow(scale, bias):
+    rnn = gradient_flow_through_time("RNN", scale, FLOW_BASE_STEPS, **SMALL)
+    lstm = gradient_flow_through_time("LSTM", 1.0, FLOW_BASE_STEPS, bias, **SMALL)
+    reference = compare_gradient_flow(seq_len=FLOW_BASE_STEPS, input_size=2, hidden_size=6, batch=3, rng=3,
+                                      rnn_weight_scale=scale, keep_gate_bias=bias)
+    np.testing.assert_array_equal(rnn.norms, reference["RNN"])
+    np.testing.assert_array_equal(lstm.norms, reference["LSTM"])
+    gru = gradient_flow_through_time("GRU", 1.0, FLOW_BASE_STEPS, **SMALL)    # no forget gate: PyTorch's init
+    np.testing.assert_array_equal(gru.norms, compare_gradient_flow(seq_len=FLOW_BASE_STEPS, input_size=2,
+                                                                   hidden_size=6, batch=3, rng=3)["GRU"])
+    assert rnn.seq_len == FLOW_BASE_STEPS and rnn.forget_bias is None and lstm.forget_bias == bias
+
+
+@pytest.mark.parametrize("cell", FLOW_CELLS)
+@pytest.mark.parametrize("seq_len", [2, 17, FLOW_MAX_STEPS])
+def test_every_length_runs_the_same_layers_on_the_same_sequences(cell, seq_len):
+    """The layers are drawn as compare_gradient_flow draws them for the base length, the inputs of later
+    steps after them; the whole recurrent matrix is scaled, and the shares and the factor follow."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3, FLOW_BASE_STEPS, 2))
+    layers = {"RNN": RNN(2, 6, rng), "LSTM": LSTM(2, 6, rng), "GRU": GRU(2, 6, rng)}
+    X = np.concatenate([X, rng.normal(size=(3, FLOW_MAX_STEPS - FLOW_BASE_STEPS, 2))], axis=1)
+    layer = layers[cell]
+    layer.W_h.value *= 1.7
+    if cell == "LSTM":
+        layer.b_x.value[6:12], layer.b_h.value[6:12] = 2.0, 0.0
+    expected = gradient_norms_through_time(layer, X[:, :seq_len])
+    flow = gradient_flow_through_time(cell, 1.7, seq_len, 2.0, **SMALL)
+    np.testing.assert_allclose(flow.norms, expected, rtol=1e-12)
+    np.testing.assert_allclose(flow.back, expected[::-1] / expected[-1], rtol=1e-12)
+    assert flow.back[0] == 1.0 and flow.norms[-1] == pytest.approx(np.sqrt(6))   # the loss's own gradient
+    assert flow.per_step == pytest.approx(flow.back[-1] ** (1 / (seq_len - 1)))
+
+
+def test_cell_flow_properties():
+    # the forget-gate bias belongs to the LSTM: the other cells ignore it
+    for cell in ("RNN", "GRU"):
+        np.testing.assert_array_equal(gradient_flow_through_time(cell, 1.0, 20, 0.0, **SMALL).norms,
+                                      gradient_flow_through_time(cell, 1.0, 20, 4.0, **SMALL).norms)
+    # ... and it keeps the LSTM's gradient alive (forget gate near sigmoid(3) = 0.95)
+    cold = gradient_flow_through_time("LSTM", 1.0, 40, 0.0, **SMALL)
+    warm = gradient_flow_through_time("LSTM", 1.0, 40, 3.0, **SMALL)
+    assert cold.per_step < 0.8 < warm.per_step
+    # a larger recurrent weight scale carries more of the simple RNN's gradient back
+    per_step = [gradient_flow_through_time("RNN", s, 40, **SMALL).per_step for s in (0.5, 1.0, 2.0, 4.0)]
+    assert np.all(np.diff(per_step) > 0)
+    # cached and read-only: every caller shares the same result
+    again = gradient_flow_through_time("LSTM", 1.0, 40, 3.0, **SMALL)
+    assert again is warm and not warm.norms.flags.writeable and not warm.back.flags.writeable
+
+
+def test_cell_flow_reproduces_the_sections_numbers():
+    # the default of the explorer: the layer of section 2.4.1's table at s = 1 (x 0.57 per step)
+    flow = gradient_flow_through_time()
+    assert flow.per_step == pytest.approx(rnn_gradient_flow(scales=(1.0,), rng=241).per_step[1.0], rel=1e-12)
+    assert round(flow.per_step, 2) == 0.57
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(cell="gru"), "cell"), (dict(scale=0.0), "scale"), (dict(seq_len=1), "seq_len"),
+    (dict(seq_len=FLOW_MAX_STEPS + 1), "seq_len"), (dict(seq_len=20.0), "seq_len"),
+    (dict(cell="LSTM", forget_bias=np.nan), "forget_bias"), (dict(rng=np.random.default_rng(0)), "rng"),
+    (dict(hidden_size=0), "hidden_size"),
+])
+def test_cell_flow_rejects_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        gradient_flow_through_time(**kwargs)
+
+
+def test_gradients_through_time_explorer_shows_the_factor_and_opens_on_the_defaults():
+    from lessons_lib.explorers import static
+    from lessons_lib.explorers.through_time import CELL_PRESETS, GradientsThroughTimeExplorer
+
+    explorer = GradientsThroughTimeExplorer()
+    axes = static.site_axes(explorer)
+    assert static.frame_count(explorer) == 20 and axes[0].names == tuple(n for n, _ in CELL_PRESETS)
+    for axis, i in zip(axes, static.start_index(explorer, axes)):
+        assert all(explorer.values[k] == v for k, v in axis.settings[i].items())
+    assert {"cell": "LSTM", "forget_bias": 3.0} in axes[0].settings
+    assert static.jupyter_only(explorer) == ["sequence length T (50)"]
+    explorer.update(cell="LSTM", forget_bias=3.0)
+    texts = [t.get_text() for t in explorer.legend.get_texts()]
+    lstm = gradient_flow_through_time("LSTM", 1.0, 50, 3.0)
+    assert texts[:2] == ["simple RNN, s = 1: × 0.57 per step",
+                         f"LSTM, s = 1, forget-gate bias 3: × {lstm.per_step:.2f} per step"]
+    np.testing.assert_array_equal(explorer.line.get_ydata(), lstm.back)
+    assert explorer.legend.get_title().get_text() == ""
+    explorer.update(cell="GRU")          # the bias stays at 3, but the GRU has no forget gate: it says so
+    assert "LSTM's only" in explorer.legend.get_title().get_text()

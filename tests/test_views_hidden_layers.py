@@ -136,3 +136,61 @@ def test_train_classifiers_curves_limits_the_per_epoch_validation():
     assert part[0].history.val_accuracy == full[0].history.val_accuracy
     with pytest.raises(ValueError, match="curves"):
         train_classifiers((5,), train, val, seeds=range(2), curves=-1)
+
+
+# ---- the architecture explorer (lessons_lib/explorers/architecture.py) --------------------------------------
+
+def test_playground_data_is_fixed_and_split_200_100():
+    from lessons_lib.views.hidden_layers import playground_data
+
+    for name in ("moons", "spirals"):
+        (X, y), (Xv, yv) = playground_data(name)
+        assert X.shape == (200, 2) and Xv.shape == (100, 2) and set(np.unique(y)) == {0, 1}
+        assert 80 <= y.sum() <= 120                         # both classes in the training set
+    with pytest.raises(ValueError, match="dataset"):
+        playground_data("circles")
+
+
+def test_playground_runs_are_train_classifier_runs_of_each_seed():
+    from lessons_lib.views.hidden_layers import PLAYGROUND_TRAINING, playground_data, playground_runs
+
+    runs = playground_runs("moons", 4, 1)
+    assert len(runs) == 5 and [r.hidden for r in runs] == [(4,)] * 5
+    assert runs[0].n_params == 2 * 4 + 4 + 4 * 2 + 2
+    assert playground_runs("spirals", 8, 2)[0].n_params == (2 * 8 + 8) + (8 * 8 + 8) + (8 * 2 + 2)
+    train, val = playground_data("moons")
+    alone = train_classifier((4,), train, val, seed=1, **PLAYGROUND_TRAINING)
+    for p, q in zip(runs[1].model.parameters(), alone.model.parameters()):
+        np.testing.assert_allclose(p.value, q.value, atol=1e-9)
+    with pytest.raises(ValueError, match="width"):
+        playground_runs("moons", 0, 1)
+    with pytest.raises(ValueError, match="depth"):
+        playground_runs("moons", 4, 0)
+
+
+def test_playground_view_scores_are_direct_counts_and_the_sweep_is_a_median():
+    from lessons_lib.training import predict
+    from lessons_lib.views.hidden_layers import playground_runs, playground_view
+
+    view = playground_view("spirals", 8, 1, seed=2, sweep_widths=(4, 8), sweep_depths=(1, 2))
+    run = playground_runs("spirals", 8, 1)[2]
+    for (X, y), accuracy in ((view.train, view.train_accuracy), (view.val, view.val_accuracy)):
+        assert accuracy == np.mean(predict(run.model, X).argmax(axis=1) == y)
+    assert view.n_params == run.n_params == 42 and view.classes.shape == (90, 90)
+    assert view.sweep_params.shape == view.sweep_val.shape == (2, 2)
+    assert view.sweep_val[0, 1] == np.median([r.val_accuracy for r in playground_runs("spirals", 8, 1)])
+    assert view.sweep_params.tolist() == [[22, 42], [42, 114]] and view.message == ""
+    # the grid covers every point, with a margin
+    points = np.concatenate([view.train[0], view.val[0]])
+    assert view.xs[0] < points[:, 0].min() and view.ys[-1] > points[:, 1].max()
+    with pytest.raises(ValueError, match="seed"):
+        playground_view("spirals", 8, 1, seed=5)
+
+
+def test_architecture_site_grid_contains_the_defaults():
+    from lessons_lib.explorers.architecture import ArchitectureExplorer
+
+    explorer = ArchitectureExplorer()
+    for name, values in ArchitectureExplorer.site_grid.items():
+        assert explorer.values[name] in values, name
+    assert len(ArchitectureExplorer.site_grid["width"]) == len(ArchitectureExplorer.site_grid["depth"]) == 3

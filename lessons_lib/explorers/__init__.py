@@ -15,6 +15,21 @@ EXPLORERS = (
     "activations:ActivationExplorer",
     "gradients:GradientExplorer",
     "learning_rate:LearningRateExplorer",
+    "gated_cells:LSTMCellExplorer",
+    "gated_cells:GRUCellExplorer",
+    "recurrent_neuron:RecurrentNeuronExplorer",
+    "through_time:GradientsThroughTimeExplorer",
+    "kmeans:KMeansExplorer",
+    "bandit:BanditExplorer",
+    "drift:DriftExplorer",
+    "xor:XORExplorer",
+    "architecture:ArchitectureExplorer",
+    "dropout:DropoutExplorer",
+    "mcculloch_pitts:MPNetworkExplorer",
+    "perceptron:TLUExplorer",
+    "perceptron:PerceptronTrainingExplorer",
+    "backprop:BackpropExplorer",
+    "batchnorm:BatchNormExplorer",
 )
 
 

@@ -72,7 +72,7 @@ class Slider:
         common = dict(description=self.label, continuous_update=self.continuous, style=style)
         if self.log:
             return w.FloatLogSlider(value=value, min=math.log10(self.low), max=math.log10(self.high),
-                                    step=self.step or 0.1, readout_format=".1e", **common)
+                                    step=self.step or 0.1, readout_format=".3g", **common)
         if self.integer:
             return w.IntSlider(value=value, min=int(self.low), max=int(self.high), step=int(self.step or 1),
                                **common)

@@ -3,12 +3,15 @@
 Pure numpy (no matplotlib): a computational graph laid out for drawing, the operation counts that make
 the cost of reverse mode concrete, a copy of a vectorised MLP as a scalar :class:`~lessons_lib.autodiff.ValueMLP`,
 a whole-network gradient check, the symmetry-breaking experiment, the two-moons training run repeated over
-seeds and a classifier's decision regions.
+seeds, a classifier's decision regions, and backpropagation on a tiny graph one node at a time (the explorer
+of section 2.3.1).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,7 +24,8 @@ from ..optimizers import SGD
 from ..training import evaluate, fit, predict
 
 __all__ = ["GraphLayout", "graph_layout", "operation_counts", "to_value_mlp", "SymmetryRun", "symmetry_run",
-           "MoonsRun", "moons_run", "DecisionGrid", "decision_grid"]
+           "MoonsRun", "moons_run", "DecisionGrid", "decision_grid", "BACKPROP_GRAPHS", "BACKPROP_STEPS",
+           "BackpropStep", "BackpropWalk", "backprop_graph", "backprop_walk", "number_text"]
 
 
 # ---- the computational graph of a Value ------------------------------------------------------------------
@@ -237,3 +241,260 @@ def decision_grid(model, xlim: tuple[float, float], ylim: tuple[float, float], n
         raise ValueError(f"model must output 1 or 2 logits, got {logits.shape[1]}")
     prob = np.exp(-np.logaddexp(0.0, -z))       # sigmoid without overflow
     return DecisionGrid(xs, ys, prob.reshape(n, n))
+
+
+# ---- backpropagation one node at a time (the explorer of section 2.3.1) ---------------------------------------
+
+#: The explorer's graphs: name -> what it computes. Each has 4 leaves and 5 operations, so its walk has the
+#: same number of steps (:data:`BACKPROP_STEPS`).
+BACKPROP_GRAPHS = {
+    "neuron": "one neuron and its loss: L = (tanh(w·x + b) − t)²",
+    "shared": "a weight used twice: L = (w·x₁ + w·x₂ − t)²",
+}
+#: Steps of every walk: the leaves (step 0), 5 forward steps (one per operation), 9 backward steps (one per node).
+BACKPROP_STEPS = 15
+_FD_EPS = 1e-6
+_LEAF_ORDER = ("x", "x₁", "x₂", "w", "b", "t")     # the order in which step 0 lists the leaves
+
+
+def _neuron(leaves: dict) -> Value:
+    x, w, b, t = (Value(leaves[k], label=k) for k in ("x", "w", "b", "t"))
+    m = w * x
+    z = m + b
+    y = z.tanh()
+    e = y - t
+    loss = e ** 2
+    for node, label in ((m, "m"), (z, "z"), (y, "y"), (e, "e"), (loss, "L")):
+        node.label = label
+    return loss
+
+
+def _shared(leaves: dict) -> Value:
+    w, x1, x2, t = (Value(leaves[k], label=k) for k in ("w", "x₁", "x₂", "t"))
+    u1 = w * x1
+    u2 = w * x2
+    s = u1 + u2
+    e = s - t
+    loss = e ** 2
+    for node, label in ((u1, "u₁"), (u2, "u₂"), (s, "s"), (e, "e"), (loss, "L")):
+        node.label = label
+    return loss
+
+
+# name -> (builder, the leaves' values with the first input left out, the first input's name)
+_BUILDERS = {"neuron": (_neuron, {"w": 0.5, "b": -0.3, "t": 1.0}, "x"),
+             "shared": (_shared, {"w": 0.5, "x₂": -1.5, "t": 1.0}, "x₁")}
+
+
+def backprop_graph(graph: str, first_input: float = 2.0) -> Value:
+    """The loss ``L`` of one of :data:`BACKPROP_GRAPHS` after its forward pass (no gradients yet), every node
+    labelled. ``first_input`` is the value of ``x`` ("neuron") or ``x₁`` ("shared")."""
+    if graph not in _BUILDERS:
+        raise ValueError(f"graph must be one of {', '.join(map(repr, _BUILDERS))}, got {graph!r}")
+    if isinstance(first_input, bool) or not isinstance(first_input, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(first_input):
+        raise ValueError(f"first_input must be a finite number, got {first_input!r}")
+    build, leaves, first = _BUILDERS[graph]
+    return build({**leaves, first: float(first_input)})
+
+
+def number_text(v: float) -> str:
+    """A number as the explorer writes it: 3 significant digits (trailing zeros kept when it was rounded:
+    "−1.00", but "0.5"), a true minus sign."""
+    # Halves round up, as a student rounds by hand (0.5625 -> 0.563; Python's format rounds to even).
+    v = float(v)
+    if v != 0 and np.isfinite(v):
+        exponent = int(np.floor(np.log10(abs(v)))) - 2
+        v = float(Decimal(repr(v)).scaleb(-exponent).quantize(Decimal(1), ROUND_HALF_UP).scaleb(exponent))
+    text = f"{v:.3g}"
+    if abs(float(text) - v) > 1e-9 * max(1.0, abs(v)):
+        text = f"{v:#.3g}".rstrip(".")
+    text = text.replace("-", "−")
+    return "0" if text == "−0" else text
+
+
+def _factor(v: float) -> str:
+    """A number inside a product: negative ones in brackets."""
+    text = number_text(v)
+    return f"({text})" if text.startswith("−") else text
+
+
+def _expression(node: Value, names: dict) -> str:
+    """The right-hand side of ``node``'s definition, in its parents' names: "w·x", "tanh z", "e²"."""
+    p = [names[id(q)] for q in node.parents]
+    if node.op == "+":
+        return f"{p[0]} + {p[1]}"
+    if node.op == "-":
+        return f"{p[0]} − {p[1]}"
+    if node.op == "*":
+        return f"{p[0]}·{p[1]}"
+    if node.op == "**2":
+        return f"{p[0]}²"
+    if node.op == "tanh":
+        return f"tanh {p[0]}"
+    raise ValueError(f"the explorer does not draw the operation {node.op!r}")
+
+
+def _forward_numbers(node: Value) -> str:
+    """The same expression with the parents' values: "0.5·2", "tanh(0.7)"."""
+    v = [q.data for q in node.parents]
+    if node.op == "+":
+        return f"{number_text(v[0])} + {_factor(v[1])}"
+    if node.op == "-":
+        return f"{number_text(v[0])} − {_factor(v[1])}"
+    if node.op == "*":
+        return f"{_factor(v[0])}·{_factor(v[1])}"
+    if node.op == "**2":
+        return f"{_factor(v[0])}²"
+    return f"tanh({number_text(v[0])})"
+
+
+def _local_rule(user: Value, position: int, names: dict) -> str:
+    """The local derivative of ``user`` with respect to its parent number ``position``, as a rule and its
+    value: "∂(w·x)/∂w = x = 2", "∂tanh z/∂z = 1 − y² = 0.635"."""
+    p, me = [names[id(q)] for q in user.parents], names[id(user)]
+    local = user.local_grads[position]
+    wrt = p[position]
+    if user.op in ("+", "-"):
+        sign = "−1" if user.op == "-" and position == 1 else "1"
+        return f"∂({_expression(user, names)})/∂{wrt} = {sign}"
+    if user.op == "*":
+        return f"∂({p[0]}·{p[1]})/∂{wrt} = {p[1 - position]} = {number_text(local)}"
+    if user.op == "**2":
+        return f"∂({wrt}²)/∂{wrt} = 2{wrt} = {number_text(local)}"
+    return f"∂(tanh {wrt})/∂{wrt} = 1 − {me}² = {number_text(local)}"
+
+
+@dataclass(frozen=True)
+class BackpropStep:
+    """What one step of the walk shows.
+
+    ``phase`` is "inputs" (step 0: only the leaves have values), "forward" (``node`` has just been
+    computed) or "backward" (``node`` has just received its gradient). ``has_value[k]`` says whether node
+    ``k`` has its value yet; ``grad[k]`` is its gradient when known, NaN before. ``edges`` are the indices
+    (into :attr:`BackpropWalk.edges`) of the edges this step uses: into ``node`` in the forward pass, out of it
+    (to its users) in the backward pass. ``lines`` is the explanation written beside the graph.
+    """
+
+    phase: str
+    node: int
+    has_value: np.ndarray
+    grad: np.ndarray
+    edges: tuple
+    lines: tuple
+
+
+@dataclass(frozen=True)
+class BackpropWalk:
+    """Backpropagation on one small graph, one node at a time.
+
+    ``names[k]`` and ``formulas[k]`` ("m = w·x"; a leaf's is its name) describe ``nodes`` of
+    :func:`graph_layout`, in topological order; ``position``, ``edges`` as there, ``leaf[k]`` whether node
+    ``k`` is an input or parameter. ``grad`` holds the gradients as the walk computes them (each node's from
+    its users', with the engine's local derivatives), ``engine_grad`` those of ``Value.backward()`` and
+    ``numeric_grad`` central finite differences for the leaves (NaN for the other nodes).
+    """
+
+    graph: str
+    names: tuple
+    formulas: tuple
+    position: np.ndarray
+    edges: tuple
+    leaf: np.ndarray
+    values: np.ndarray
+    grad: np.ndarray
+    engine_grad: np.ndarray
+    numeric_grad: np.ndarray
+    steps: tuple
+
+
+@lru_cache(maxsize=64)
+def backprop_walk(graph: str, first_input: float = 2.0) -> BackpropWalk:
+    """Walk the graph ``graph`` (a key of :data:`BACKPROP_GRAPHS`) forward, one operation per step, then
+    backward, one node per step in reverse topological order, as ``Value.backward()`` visits them.
+
+    In the backward pass each node's gradient is the sum, over its users, of the user's gradient times the
+    user's local derivative with respect to it (the engine's ``local_grads``): the chain rule that
+    ``backward()`` applies edge by edge with ``+=``, collected at the receiving node.
+    """
+    output = backprop_graph(graph, first_input)
+    layout = graph_layout(output)
+    nodes = layout.nodes
+    index = {id(node): k for k, node in enumerate(nodes)}
+    names = {id(node): node.label for node in nodes}
+    out_name = names[id(output)]
+    n = len(nodes)
+    formulas = tuple(node.label if not node.parents else f"{node.label} = {_expression(node, names)}"
+                     for node in nodes)
+    leaf = np.array([not node.parents for node in nodes])
+    values = np.array([node.data for node in nodes])
+    edge_index = {edge: e for e, edge in enumerate(layout.edges)}
+    users = [[] for _ in range(n)]                  # (user index, position of the node among its parents)
+    for k, node in enumerate(nodes):
+        for position, parent in enumerate(node.parents):
+            users[index[id(parent)]].append((k, position))
+
+    def grad_name(k):
+        return f"∂{out_name}/∂{nodes[k].label}"
+
+    steps = []
+    has_value = leaf.copy()
+    grad = np.full(n, np.nan)
+    leaves = ", ".join(f"{nodes[k].label} = {number_text(values[k])}"
+                       for k in sorted(np.flatnonzero(leaf), key=lambda k: _LEAF_ORDER.index(nodes[k].label)))
+    steps.append(BackpropStep("inputs", -1, has_value.copy(), grad.copy(), (),
+                              ("Start: the inputs and parameters (blue) have values.",
+                               leaves,
+                               "Move the step slider to run the forward pass; in the backward pass each node's",
+                               f"gradient, grad = ∂{out_name}/∂node, appears under it.")))
+    operations = [k for k in range(n) if not leaf[k]]
+    for j, k in enumerate(operations, start=1):
+        has_value[k] = True
+        node = nodes[k]
+        edges = tuple(edge_index[(index[id(p)], k)] for p in node.parents)
+        steps.append(BackpropStep("forward", k, has_value.copy(), grad.copy(), edges, (
+            f"Forward pass, operation {j} of {len(operations)}: compute {node.label}.",
+            f"{formulas[k]} = {_forward_numbers(node)} = {number_text(values[k])}",
+            "Each operation also stores its local derivatives for the way back.")))
+    for j, k in enumerate(reversed(range(n)), start=1):
+        head = f"Backward pass, node {j} of {n}: {grad_name(k)}."
+        if not users[k]:                             # the output
+            grad[k] = 1.0
+            lines = (head, f"{grad_name(k)} = 1: the backward pass starts at the output.")
+            edges = ()
+        else:
+            total, terms, numbers, rules = 0.0, [], [], []
+            for user, position in users[k]:
+                local = nodes[user].local_grads[position]
+                total += grad[user] * local
+                terms.append(f"{grad_name(user)}·∂{nodes[user].label}/∂{nodes[k].label}")
+                numbers.append(f"{_factor(grad[user])}·{_factor(local)}")
+                rules.append(_local_rule(nodes[user], position, names))
+            grad[k] = total
+            used = " and ".join(nodes[u].label for u, _ in users[k])
+            lines = (head,
+                     f"{nodes[k].label} is used by {used}; local rule{'s' if len(rules) > 1 else ''}: "
+                     + ";  ".join(rules),
+                     f"{grad_name(k)} = {' + '.join(terms)} = {' + '.join(numbers)} = {number_text(total)}")
+            edges = tuple(edge_index[(k, user)] for user, _ in users[k])
+        steps.append(BackpropStep("backward", k, has_value.copy(), grad.copy(), edges, lines))
+
+    output.backward()
+    engine = np.array([node.grad for node in nodes])
+    build, fixed, first = _BUILDERS[graph]
+    leaf_values = {**fixed, first: float(first_input)}
+    numeric = np.full(n, np.nan)
+    for k in np.flatnonzero(leaf):
+        name = nodes[k].label
+        up = build({**leaf_values, name: leaf_values[name] + _FD_EPS}).data
+        down = build({**leaf_values, name: leaf_values[name] - _FD_EPS}).data
+        numeric[k] = (up - down) / (2 * _FD_EPS)
+    gap = float(np.max(np.abs(numeric[leaf] - grad[leaf])))
+    last = steps[-1]
+    agree = "agree to within 1e-6" if gap < 1e-6 else f"differ by up to {gap:.2g}"
+    steps[-1] = BackpropStep(last.phase, last.node, last.has_value, last.grad, last.edges, last.lines + (
+        f"Done: these are the gradients of {out_name}.backward(); finite differences {agree}.",))
+    if len(steps) != BACKPROP_STEPS:                 # every graph offers the same step slider
+        raise AssertionError(f"graph {graph!r} has {len(steps)} steps, not {BACKPROP_STEPS}")
+    return BackpropWalk(graph, tuple(node.label for node in nodes), formulas, layout.position, layout.edges,
+                        leaf, values, grad.copy(), engine, numeric, tuple(steps))

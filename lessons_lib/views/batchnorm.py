@@ -6,24 +6,32 @@ the inputs) for several seeds side by side: the parameters of all runs are stack
 so every matrix product and every optimizer step serves all runs at once. The runs never interact, and each
 agrees with ``train_classifier(..., seed=seed)`` up to floating-point rounding. Ten seeds then cost little
 more than one, which is what makes statistics over seeds affordable in the book.
+
+:func:`batchnorm_run` and :func:`batchnorm_view` are the explorer of section 2.3.6: a small network trained
+with a given batch size, with or without batch normalization, and the same validation images passed through
+it in training mode (batch statistics) and in evaluation mode (running statistics).
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive, check_positive_int
-from ..activations import sigmoid
+from .._validation import as_float_array, check_choice, check_positive, check_positive_int
+from ..activations import sigmoid, softmax
 from ..batchnorm import BatchNorm1d
 from ..layers import ActivationLayer, Dense
 from ..network import mlp
 from ..optimizers import get_optimizer
 from ..parameter import Parameter
-from ..training import History
+from ..training import History, fit
+from .hidden_layers import digits_split
 
-__all__ = ["Runs", "train_runs"]
+__all__ = ["Runs", "train_runs", "EXPLORER_BATCH_SIZES", "BatchNormRun", "batchnorm_run", "BatchNormView",
+           "batchnorm_view"]
 
 
 @dataclass(frozen=True)
@@ -244,3 +252,161 @@ def train_runs(hidden, train, val, seeds, *, activation: str = "relu", optimizer
         train_acc = np.where(alive, evaluate(X, y)[1], np.nan)
     in_var = None if in_bn is None else in_bn.running_var[:, 0, :].copy()
     return Runs(seeds, train_loss, val_loss, val_acc, train_acc, in_var)
+
+
+# ---- the explorer of section 2.3.6: batch size, training mode and evaluation mode ----------------------------
+
+#: The batch sizes the explorer offers.
+EXPLORER_BATCH_SIZES = (2, 4, 8, 32, 128)
+#: The explorer's network: 64 pixels -> two hidden layers of 32 ReLU units -> 10 classes, Adam at this rate.
+EXPLORER_SIZES = (64, 32, 32, 10)
+EXPLORER_LR = 3e-3
+#: Training steps of every run, whatever its batch size (a step is one mini-batch).
+EXPLORER_STEPS = 150
+#: Histogram bins of the pre-activations (before BN) and of the normalised values x_hat (after BN).
+BEFORE_BINS = np.linspace(-4.0, 10.0, 36)
+AFTER_BINS = np.linspace(-4.125, 4.125, 34)  # bins centred on the integers (batches of 2 give ±1)
+
+
+@lru_cache(maxsize=1)
+def _digits():
+    return digits_split(n_train=1000, seed=0)
+
+
+@dataclass(frozen=True)
+class BatchNormRun:
+    """One network of the explorer after training, and how it treats the validation images in both modes.
+
+    ``pre`` holds the pre-activations ``z`` of the second hidden layer (the input of its BN layer) for one
+    validation batch of ``batch_size`` images, shape (batch_size, 32), as each mode computes them (the BN
+    layer of the first hidden layer differs between modes too): ``pre["train"]``, ``pre["eval"]``.
+    ``x_hat[mode]`` is what that BN layer makes of them, equation (2.9) (``None`` without BN).
+
+    The gap: the validation images are cut into batches of ``batch_size`` (``len(order)`` of them, the rest
+    left out) and passed through the network in training mode; ``changed`` is the fraction of them whose
+    predicted class differs from evaluation mode, ``mean_abs_diff`` the mean |difference| between the two
+    modes' probabilities of the class evaluation mode predicts. ``accuracy[mode]`` is the accuracy on those
+    images in each mode; ``order`` the indices of those validation images, batch after batch (the first
+    batch is the one of ``pre``). ``model`` is the trained network, left in evaluation mode with its running
+    statistics as training left them (read it; do not train it further). ``message`` says if training
+    diverged (then the numbers are NaN).
+    """
+
+    batch_size: int
+    batch_norm: bool
+    seed: int
+    pre: dict
+    x_hat: dict | None
+    changed: float
+    mean_abs_diff: float
+    accuracy: dict
+    order: np.ndarray
+    model: object
+    message: str | None = None
+
+
+def _check_batch(batch_size, batch_norm, seed):
+    check_choice(batch_size, "batch_size", EXPLORER_BATCH_SIZES)
+    if not isinstance(batch_norm, (bool, np.bool_)):
+        raise ValueError(f"batch_norm must be True or False, got {batch_norm!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+
+
+def _pass(model, x):
+    """The logits of ``x``, the input of the second hidden layer's BN layer (the second Dense layer's
+    output) and that BN layer's x_hat (None without BN), in the model's current mode."""
+    dense, z, x_hat = 0, None, None
+    for layer in model:
+        x, cache = layer.forward(x)
+        if isinstance(layer, Dense):
+            dense += 1
+            if dense == 2:
+                z = x
+        elif isinstance(layer, BatchNorm1d) and dense == 2:
+            x_hat = cache[1]
+    return x, z, x_hat
+
+
+@lru_cache(maxsize=64)
+def batchnorm_run(batch_size: int, batch_norm: bool, seed: int = 0) -> BatchNormRun:
+    """Train ``mlp(EXPLORER_SIZES, batch_norm=batch_norm)`` on 1000 digits for :data:`EXPLORER_STEPS` steps
+    of Adam with mini-batches of ``batch_size``, then compare training and evaluation mode (see
+    :class:`BatchNormRun`). The seed draws the initial weights, the mini-batches and the validation batches.
+    """
+    _check_batch(batch_size, batch_norm, seed)
+    batch_norm = bool(batch_norm)
+    (X, y), (X_val, y_val) = _digits()
+    rng = np.random.default_rng(seed)
+    model = mlp(list(EXPLORER_SIZES), activation="relu", rng=rng, batch_norm=batch_norm)
+    # exactly EXPLORER_STEPS full mini-batches: the training images in shuffled passes, one after another
+    n = EXPLORER_STEPS * batch_size
+    order = np.concatenate([rng.permutation(len(X)) for _ in range(-(-n // len(X)))])[:n]
+    history = fit(model, "cross_entropy", get_optimizer("adam", model.parameters(), lr=EXPLORER_LR),
+                  X[order], y[order], epochs=1, batch_size=batch_size, rng=rng)
+    val_order = rng.permutation(len(X_val))[:len(X_val) // batch_size * batch_size]
+    first = X_val[val_order[:batch_size]]
+    if history.diverged_at_step is not None:
+        nan = float("nan")
+        return BatchNormRun(batch_size, batch_norm, seed, {}, None, nan, nan, {"train": nan, "eval": nan},
+                            val_order, model, history.message)
+    # Training mode on a copy, so that the model's running statistics stay as training left them.
+    training = copy.deepcopy(model).train()
+    model.eval()
+    pre, x_hat = {}, {}
+    for mode, net in (("train", training), ("eval", model)):
+        _, pre[mode], x_hat[mode] = _pass(net, first)
+    p_eval = softmax(_pass(model, X_val[val_order])[0], axis=1)
+    p_train = np.vstack([softmax(_pass(training, X_val[val_order[k:k + batch_size]])[0], axis=1)
+                         for k in range(0, len(val_order), batch_size)])
+    labels = y_val[val_order]
+    predicted = p_eval.argmax(axis=1)
+    rows = np.arange(len(labels))
+    return BatchNormRun(
+        batch_size, batch_norm, seed, pre, x_hat if batch_norm else None,
+        changed=float(np.mean(p_train.argmax(axis=1) != predicted)),
+        mean_abs_diff=float(np.mean(np.abs(p_train[rows, predicted] - p_eval[rows, predicted]))),
+        accuracy={"train": float(np.mean(p_train.argmax(axis=1) == labels)),
+                  "eval": float(np.mean(predicted == labels))},
+        order=val_order, model=model)
+
+
+@dataclass(frozen=True)
+class BatchNormView:
+    """What the batch-norm explorer draws for one setting.
+
+    ``before`` and ``after`` are histograms (fraction of the values in each bin of :data:`BEFORE_BINS` and
+    :data:`AFTER_BINS`; values beyond the bins count in the outermost ones) of ``run.pre[mode]`` and
+    ``run.x_hat[mode]`` (``after`` is None without BN). ``changed_with_bn`` and ``changed_without_bn`` are
+    the fractions of validation predictions that differ between the two modes, for every batch size of
+    ``sizes`` (:data:`EXPLORER_BATCH_SIZES`), with and without BN.
+    """
+
+    run: BatchNormRun
+    mode: str
+    before: np.ndarray
+    after: np.ndarray | None
+    sizes: tuple
+    changed_with_bn: np.ndarray
+    changed_without_bn: np.ndarray
+
+
+def _histogram(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    clipped = np.clip(values.ravel(), bins[0], bins[-1])
+    return np.histogram(clipped, bins=bins)[0] / clipped.size
+
+
+def batchnorm_view(batch_size: int, batch_norm: bool, mode: str, seed: int = 0) -> BatchNormView:
+    """The explorer's view: the run for these settings, its histograms in ``mode`` ("train" or "eval") and
+    the train/eval gap against the batch size, with and without BN."""
+    _check_batch(batch_size, batch_norm, seed)
+    check_choice(mode, "mode", ("train", "eval"))
+    run = batchnorm_run(batch_size, bool(batch_norm), seed)
+    with_bn, without_bn = (np.array([batchnorm_run(b, bn, seed).changed for b in EXPLORER_BATCH_SIZES])
+                           for bn in (True, False))
+    if run.message:
+        return BatchNormView(run, mode, np.zeros(len(BEFORE_BINS) - 1), None, EXPLORER_BATCH_SIZES, with_bn,
+                             without_bn)
+    after = _histogram(run.x_hat[mode], AFTER_BINS) if run.x_hat is not None else None
+    return BatchNormView(run, mode, _histogram(run.pre[mode], BEFORE_BINS), after, EXPLORER_BATCH_SIZES,
+                         with_bn, without_bn)

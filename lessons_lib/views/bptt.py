@@ -7,23 +7,29 @@
 * :func:`rnn_gradient_flow` - how much of the gradient of a loss on the last step survives ``k`` steps
   back in a simple RNN whose recurrent weights are scaled by a few factors, with the largest singular value
   of each scaled matrix (the bound of Pascanu et al.).
+* :func:`gradient_flow_through_time` - the same measurement for one cell (simple RNN, LSTM or GRU) with its
+  recurrent weights scaled, a chosen sequence length and, for the LSTM, a forget-gate bias (the explorer).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_positive, check_positive_int, check_rng
+from .._validation import as_float_array, check_choice, check_positive, check_positive_int, check_rng
+from ..gru import GRU
 from ..losses import MSELoss
+from ..lstm import LSTM
 from ..rnn import RNN
 from ..seq2seq import History, SequenceToSequence, train_sequence_model
 from ..sequences import load_series, next_step_windows, standardize
 from ..through_time import gradient_norms_through_time
 
 __all__ = ["per_step_recurrent_gradients", "SunspotForecast", "sunspot_forecast", "RNNFlow",
-           "rnn_gradient_flow"]
+           "rnn_gradient_flow", "FLOW_CELLS", "FLOW_BASE_STEPS", "FLOW_MAX_STEPS", "CellFlow",
+           "gradient_flow_through_time"]
 
 
 def per_step_recurrent_gradients(rnn: RNN, dY, cache: dict) -> np.ndarray:
@@ -159,3 +165,83 @@ def rnn_gradient_flow(scales=(1.0,), rng=0, seq_len: int = 50, input_size: int =
         sigma_max[s] = s * sigma
         typical[s] = s * rms
     return RNNFlow(scales, norms, back, per_step, sigma_max, typical)
+
+
+#: The cells of :func:`gradient_flow_through_time`, named as in :func:`~lessons_lib.through_time.compare_gradient_flow`.
+FLOW_CELLS = ("RNN", "LSTM", "GRU")
+#: The sequence length at which :func:`gradient_flow_through_time` draws exactly what ``compare_gradient_flow``
+#: draws; the inputs of longer sequences go on with draws made after the layers'.
+FLOW_BASE_STEPS = 50
+#: The longest sequence :func:`gradient_flow_through_time` measures.
+FLOW_MAX_STEPS = 100
+
+
+class CellFlow(NamedTuple):
+    """Result of :func:`gradient_flow_through_time`."""
+
+    cell: str
+    scale: float
+    seq_len: int
+    forget_bias: float | None   # the LSTM's forget-gate bias; None for the other cells
+    norms: np.ndarray           # ||dL/dh_t||, mean over the batch, for t = 0, ..., T-1
+    back: np.ndarray            # entry k: ||dL/dh_{T-1-k}|| / ||dL/dh_{T-1}||, the share that survives k steps
+    per_step: float             # back[T-1] ** (1 / (T-1)): the geometric mean of the factors of the T-1 steps
+
+
+def gradient_flow_through_time(cell: str = "RNN", scale: float = 1.0, seq_len: int = FLOW_BASE_STEPS,
+                               forget_bias: float = 0.0, rng: int = 241, input_size: int = 4,
+                               hidden_size: int = 32, batch: int = 16) -> CellFlow:
+    """``||dL/dh_t||`` for a loss on the last of ``seq_len`` steps, in one cell with its recurrent weights scaled.
+
+    The inputs and the three layers are drawn from the seed ``rng`` in the order of
+    :func:`~lessons_lib.through_time.compare_gradient_flow` with ``seq_len=FLOW_BASE_STEPS`` (inputs, then the
+    RNN, the LSTM and the GRU at PyTorch's initialisation), and the inputs of steps ``FLOW_BASE_STEPS`` to
+    ``FLOW_MAX_STEPS - 1`` after them: every length runs the same layers on the first ``seq_len`` steps of the
+    same sequences, and at ``FLOW_BASE_STEPS`` steps the curves are those of ``compare_gradient_flow``.
+
+    Parameters
+    ----------
+    cell : {"RNN", "LSTM", "GRU"}
+    scale : float
+        Multiplies all of the cell's recurrent weights ``W_h`` (every gate's block for the LSTM and the GRU),
+        > 0; for the simple RNN this is ``compare_gradient_flow``'s ``rnn_weight_scale``.
+    seq_len : int
+        Steps, 2 to :data:`FLOW_MAX_STEPS`.
+    forget_bias : float
+        The LSTM's forget-gate bias (``b_x`` of the f block; ``b_h``'s is set to 0), as ``keep_gate_bias`` of
+        ``compare_gradient_flow``; the other cells have no forget gate and ignore it.
+    rng : int
+        The seed (an integer, so that results can be cached); 241 is the seed of section 2.4.1.
+
+    The measurement takes up to a few hundredths of a second, so results are cached.
+    """
+    cell = check_choice(cell, "cell", FLOW_CELLS)
+    scale = check_positive(scale, "scale")
+    seq_len = check_positive_int(seq_len, "seq_len", minimum=2)
+    if seq_len > FLOW_MAX_STEPS:
+        raise ValueError(f"seq_len must be at most {FLOW_MAX_STEPS}, got {seq_len}")
+    bias = float(as_float_array(forget_bias, "forget_bias", ndim=0)) if cell == "LSTM" else None
+    if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
+        raise ValueError(f"rng must be an integer seed, got {rng!r}")
+    sizes = tuple(check_positive_int(v, name) for v, name in ((input_size, "input_size"),
+                                                               (hidden_size, "hidden_size"), (batch, "batch")))
+    return _cell_flow(cell, scale, seq_len, bias, int(rng), *sizes)
+
+
+@lru_cache(maxsize=512)
+def _cell_flow(cell, scale, seq_len, bias, seed, input_size, hidden_size, batch) -> CellFlow:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(batch, FLOW_BASE_STEPS, input_size))
+    layers = {"RNN": RNN(input_size, hidden_size, rng), "LSTM": LSTM(input_size, hidden_size, rng),
+              "GRU": GRU(input_size, hidden_size, rng)}
+    X = np.concatenate([X, rng.normal(size=(batch, FLOW_MAX_STEPS - FLOW_BASE_STEPS, input_size))], axis=1)
+    layer = layers[cell]
+    layer.W_h.value *= scale
+    if bias is not None:                           # f is block 1 of the LSTM's (i, f, g, o)
+        layer.b_x.value[hidden_size:2 * hidden_size] = bias
+        layer.b_h.value[hidden_size:2 * hidden_size] = 0.0
+    norms = gradient_norms_through_time(layer, X[:, :seq_len])
+    norms.setflags(write=False)                    # cached: shared by every caller
+    back = norms[::-1] / norms[-1]
+    back.setflags(write=False)
+    return CellFlow(cell, scale, seq_len, bias, norms, back, float(back[-1] ** (1 / (seq_len - 1))))

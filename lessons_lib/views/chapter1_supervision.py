@@ -4,24 +4,28 @@ numpy only. :func:`make_cars` generates the car-price table of section 1.1.1 (a 
 price follows a known linear rule plus noise, so the learned coefficients can be checked against the
 truth); :func:`split_indices` draws a train/test split; :func:`train_classifier` trains the small digit
 classifier used in 1.1.1 and 1.1.3; :func:`inertia_curve` computes the k-means inertia for several ``k``
-(the "elbow" of section 1.1.2).
+(the "elbow" of section 1.1.2); :func:`lloyd_trace` records k-means step by step, and :func:`kmeans_step_view`
+is what the k-means explorer of section 1.1.2 draws.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from .._validation import as_float_array, check_in_range, check_positive, check_positive_int, check_rng
-from ..clustering import kmeans
+from ..clustering import _kmeans_plus_plus, _squared_distances, kmeans
+from ..datasets import make_blobs
 from ..network import Sequential, mlp
 from ..optimizers import Adam
 from ..training import fit, predict
 
 __all__ = ["BRANDS", "TRUE_PRICE_RULE", "Cars", "make_cars", "car_features", "format_cars", "split_indices",
-           "train_classifier", "classify", "inertia_curve"]
+           "train_classifier", "classify", "inertia_curve", "LloydTrace", "lloyd_trace", "explorer_blobs",
+           "EXPLORER_KS", "explorer_elbow", "KMeansStepView", "kmeans_step_view"]
 
 #: The three (made-up) brands of the synthetic car table.
 BRANDS = ("A", "B", "C")
@@ -130,3 +134,169 @@ def inertia_curve(X, ks, rng=0, n_init: int = 3) -> np.ndarray:
     rng = check_rng(rng)
     ks = [check_positive_int(k, "ks") for k in ks]
     return np.array([kmeans(X, k, rng=rng, n_init=n_init).inertia for k in ks])
+
+
+# --- the k-means explorer of section 1.1.2 ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LloydTrace:
+    """k-means (one run of :func:`lessons_lib.clustering.kmeans`) recorded half-step by half-step.
+
+    State 0 is the start: the k-means++ centres, no point assigned yet. State ``2i - 1`` is the *assignment*
+    of iteration ``i`` (every point to its nearest centre), state ``2i`` its *move* (every centre to the mean
+    of its points). The trace ends at the assignment that changed nothing (``converged``), or after the move
+    of iteration ``max_iter``.
+    """
+
+    centers: np.ndarray   # (states, k, features) the centres in each state
+    labels: np.ndarray    # (states, n) each point's centre; -1 in state 0
+    inertia: np.ndarray   # (states,) sum of squared distances to the assigned centres; NaN in state 0
+    converged: bool
+
+    @property
+    def n_states(self) -> int:
+        return len(self.inertia)
+
+    @property
+    def n_iter(self) -> int:
+        """Assignments made, the last one included (``KMeansResult.n_iter`` of the same run)."""
+        return self.n_states // 2
+
+
+def lloyd_trace(X, k: int, rng=0, max_iter: int = 100) -> LloydTrace:
+    """Run k-means once from k-means++ centres (the run ``kmeans(X, k, rng, n_init=1, max_iter)`` makes) and
+    record every half-step: the final state has the centres, labels and inertia of that run, and the
+    inertias of the assignment states are its ``inertia_history``.
+
+    Parameters
+    ----------
+    X : (n, features) array
+        The points.
+    k : int
+        Number of clusters, at most ``n``.
+    rng : numpy.random.Generator or int
+        Draws the starting centres.
+    max_iter : int
+        At most this many assignments.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    k = check_positive_int(k, "k")
+    if k > len(X):
+        raise ValueError(f"k must be at most the number of points ({len(X)}), got {k}")
+    max_iter = check_positive_int(max_iter, "max_iter")
+    rng = check_rng(rng)
+    n = len(X)
+    centers = _kmeans_plus_plus(X, k, rng)
+    states_c, states_l, states_i = [centers.copy()], [np.full(n, -1)], [np.nan]
+    labels, converged = None, False
+    for _ in range(max_iter):
+        # the same operations as kmeans, so the recorded run is bit for bit the library's
+        d = _squared_distances(X, centers)
+        new_labels = d.argmin(1)
+        states_c.append(centers.copy())
+        states_l.append(new_labels)
+        states_i.append(float(d[np.arange(n), new_labels].sum()))
+        if labels is not None and np.array_equal(new_labels, labels):
+            converged = True
+            break
+        labels = new_labels
+        for j in range(k):
+            members = X[labels == j]
+            if len(members):
+                centers[j] = members.mean(0)
+        states_c.append(centers.copy())
+        states_l.append(labels)
+        states_i.append(float(((X - centers[labels]) ** 2).sum()))
+    return LloydTrace(np.array(states_c), np.array(states_l), np.array(states_i), converged)
+
+
+#: The numbers of clusters of the k-means explorer (its slider and its elbow curve).
+EXPLORER_KS = (1, 2, 3, 4, 5, 6)
+
+
+@lru_cache(maxsize=1)
+def explorer_blobs() -> np.ndarray:
+    """The points of the k-means explorer: the two clouds of section 1.1.2 (its notebook's first draw,
+    ``make_blobs(300, np.random.default_rng(1_1_2), separation=6.0)``), read-only."""
+    X, _ = make_blobs(300, np.random.default_rng(1_1_2), separation=6.0)
+    X.setflags(write=False)
+    return X
+
+
+@lru_cache(maxsize=1)
+def explorer_elbow() -> np.ndarray:
+    """The elbow curve of :func:`explorer_blobs`: the best inertia of three runs for each k of
+    :data:`EXPLORER_KS` (:func:`inertia_curve`, seed 0), computed once."""
+    inertia = inertia_curve(explorer_blobs(), EXPLORER_KS, rng=0)
+    inertia.setflags(write=False)
+    return inertia
+
+
+@lru_cache(maxsize=64)
+def _explorer_trace(k: int, seed: int, max_iter: int) -> LloydTrace:
+    return lloyd_trace(explorer_blobs(), k, rng=seed, max_iter=max_iter)
+
+
+@dataclass(frozen=True)
+class KMeansStepView:
+    """One state of a k-means run on :func:`explorer_blobs`, for the explorer of section 1.1.2."""
+
+    X: np.ndarray             # (n, 2) the points
+    k: int
+    step: int                 # the state shown (the asked step, or the last state of a shorter run)
+    phase: str                # "start", "assign", "move" or "converged"
+    iteration: int            # the iteration the state belongs to (0 at the start)
+    centers: np.ndarray       # (k, 2)
+    labels: np.ndarray        # (n,) -1: not assigned yet
+    changed: np.ndarray       # (n,) bool: the points this assignment gave to another centre (not the first)
+    trails: np.ndarray        # (positions, k, 2) each centre's positions so far, the start first
+    inertia: float            # NaN at the start
+    run_inertia: np.ndarray   # (states,) the whole run's inertia, state by state
+    final_inertia: float      # the inertia the run ends with
+    n_states: int             # states of the whole run
+    ks: np.ndarray            # the elbow curve's k ...
+    elbow: np.ndarray         # ... and its inertia (best of three runs)
+
+
+def kmeans_step_view(k: int, step: int, seed: int = 0, max_iter: int = 20) -> KMeansStepView:
+    """State ``step`` (see :class:`LloydTrace`) of k-means with ``k`` clusters on the explorer's points, the
+    starting centres drawn with ``seed``; a ``step`` past the end of the run shows its last state.
+
+    Parameters
+    ----------
+    k : int
+        One of :data:`EXPLORER_KS`.
+    step : int
+        The half-step to show, >= 0: 0 the start, odd an assignment, even a move.
+    seed : int
+        Seed of the k-means++ starting centres, >= 0.
+    max_iter : int
+        At most this many assignments (the runs are cached per ``k``, ``seed`` and ``max_iter``).
+
+    Returns
+    -------
+    KMeansStepView
+    """
+    if k not in EXPLORER_KS:
+        raise ValueError(f"k must be one of {EXPLORER_KS}, got {k!r}")
+    step = check_positive_int(step, "step", minimum=0)
+    seed = check_positive_int(seed, "seed", minimum=0)
+    max_iter = check_positive_int(max_iter, "max_iter")
+    trace = _explorer_trace(int(k), seed, max_iter)
+    s = min(step, trace.n_states - 1)
+    if s == 0:
+        phase = "start"
+    elif s == trace.n_states - 1 and trace.converged:
+        phase = "converged"
+    else:
+        phase = "assign" if s % 2 else "move"
+    labels = trace.labels[s]
+    if phase == "assign" and s >= 3:           # the first assignment gives every point its first centre
+        changed = labels != trace.labels[s - 2]
+    else:
+        changed = np.zeros(len(labels), dtype=bool)
+    # states 0, 2, 4, ... are the start and the moves: every position a centre has taken
+    trails = trace.centers[0:s + 1:2]
+    return KMeansStepView(explorer_blobs(), int(k), s, phase, (s + 1) // 2, trace.centers[s], labels, changed,
+                          trails, float(trace.inertia[s]), trace.inertia, float(trace.inertia[-1]),
+                          trace.n_states, np.array(EXPLORER_KS), explorer_elbow())

@@ -1,13 +1,17 @@
-"""Section 2.4.3 — the numbers behind the GRU chapter: parameter counts, the two reset variants, and a
-training race between the simple RNN, the LSTM and the GRU on one of the ``seq2seq`` demos."""
+"""Section 2.4.3 — the numbers behind the GRU chapter: parameter counts, the two reset variants, a
+training race between the simple RNN, the LSTM and the GRU on one of the ``seq2seq`` demos, and the
+one-unit GRU with hand-set gates of the chapter's explorer (:func:`gru_cell_view`), on the sequence of the
+LSTM's explorer (:func:`lessons_lib.views.lstm.cue_sequence`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
 from .._validation import check_choice, check_positive_int
+from ..gru import GATES as GATES_GRU
 from ..gru import GRU
 from ..seq2seq import (
     CELLS,
@@ -17,8 +21,10 @@ from ..seq2seq import (
     generation_demo,
     make_recurrent,
 )
+from .lstm import CANDIDATE_WEIGHT, CELL_STEPS, CHANNELS, ERASE_STEP, WRITE_STEP, _cell_parameter, _flag, cue_sequence
 
-__all__ = ["parameter_counts", "variant_outputs", "training_race", "RACE_TASKS"]
+__all__ = ["parameter_counts", "variant_outputs", "training_race", "RACE_TASKS", "gru_traces", "hand_set_gru",
+           "GRUCellView", "gru_cell_view", "CANDIDATE_RECURRENT_WEIGHT"]
 
 RACE_TASKS = {"generate": generation_demo, "forecast": forecasting_demo, "classify": classification_demo}
 
@@ -80,3 +86,89 @@ def training_race(task: str = "generate", seeds=(0, 1, 2), epochs: int = 20) -> 
             losses[k, :len(run)] = run
         out[cell] = losses
     return out
+
+
+# -------------------------------------------------------------------------------------------------------
+# A one-unit GRU with hand-set gates (the explorer of 2.4.3)
+# -------------------------------------------------------------------------------------------------------
+#: The candidate's weight on the old state, ``W_hn``: with it the reset gate has something to act on.
+CANDIDATE_RECURRENT_WEIGHT = 1.0
+
+
+def gru_traces(gru: GRU, x) -> dict[str, np.ndarray]:
+    """Run ``gru`` on one sequence ``x`` (T, D): ``{"r", "z", "n", "h"}``, each (T, H) (the GRU's
+    counterpart of :func:`lessons_lib.views.lstm.gate_traces`)."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2:
+        raise ValueError(f"x must be one sequence of shape (T, D), got shape {x.shape}")
+    _, cache = gru.forward(x[None])
+    out = {name: np.array(values[0]) for name, values in cache["gates"].items()}
+    out["h"] = np.array(cache["states"][0])
+    return out
+
+
+def hand_set_gru(update_bias: float, reset_bias: float, cue_weight: float) -> GRU:
+    """A one-unit :class:`~lessons_lib.gru.GRU` (PyTorch's reset-after form) reading
+    :func:`~lessons_lib.views.lstm.cue_sequence`, its weights set by hand.
+
+    In the layer's layout (blocks r, z, n side by side, PyTorch's order) ``b_h`` is 0 and
+    ``b_x = (reset_bias, update_bias, 0)``; the write cue and the erase cue both weigh ``cue_weight`` on the
+    update gate (negative: the cue opens the write), the value weighs :data:`CANDIDATE_WEIGHT` on the candidate,
+    and the only recurrent weight is the candidate's, ``W_hn =`` :data:`CANDIDATE_RECURRENT_WEIGHT`. So, with
+    ``v_t, w_t, e_t`` the three channels (the equations of 2.4.3, "From the LSTM to the GRU")::
+
+        r_t = σ(reset_bias)                   z_t = σ(update_bias + cue_weight · (w_t + e_t))
+        n_t = tanh(v_t + r_t · h_{t-1})       h_t = (1 − z_t) · n_t + z_t · h_{t-1}
+    """
+    values = {name: _cell_parameter(v, name) for name, v in (("update_bias", update_bias), ("reset_bias", reset_bias),
+                                                       ("cue_weight", cue_weight))}
+    gru = GRU(len(CHANNELS), 1, rng=0, variant="reset_after")
+    r, z, n = (GATES_GRU.index(k) for k in "rzn")
+    gru.W_x.value[...] = 0.0
+    gru.W_x.value[1, z] = gru.W_x.value[2, z] = values["cue_weight"]
+    gru.W_x.value[0, n] = CANDIDATE_WEIGHT
+    gru.W_h.value[...] = 0.0
+    gru.W_h.value[0, n] = CANDIDATE_RECURRENT_WEIGHT
+    gru.b_h.value[...] = 0.0
+    gru.b_x.value[...] = 0.0
+    gru.b_x.value[r] = values["reset_bias"]
+    gru.b_x.value[z] = values["update_bias"]
+    return gru
+
+
+class GRUCellView(NamedTuple):
+    """What :func:`gru_cell_view` returns; every trace has one entry per step (``CELL_STEPS``)."""
+
+    x: np.ndarray          # (T, 3) the inputs: value, write cue, erase cue
+    r: np.ndarray          # reset gate
+    z: np.ndarray          # update gate (the share of h_{t-1} kept)
+    n: np.ndarray          # candidate state
+    h: np.ndarray          # state and output
+    stored: float          # h at WRITE_STEP: what was written
+    held_step: int         # the last step before the erase cue (the last step without one)
+    held: float            # h at held_step: what is left of it
+
+
+def gru_cell_view(update_bias: float = 4.0, reset_bias: float = -4.0, cue_weight: float = -8.0,
+                  distractors: bool = True, erase: bool = False) -> GRUCellView:
+    """Run the :func:`hand_set_gru` on :func:`~lessons_lib.views.lstm.cue_sequence`: gates, candidate and
+    state at every step.
+
+    The traces are the layer's own (``GRU.forward`` through :func:`gru_traces`). Cached; the arrays returned
+    are read-only.
+    """
+    args = (_cell_parameter(update_bias, "update_bias"), _cell_parameter(reset_bias, "reset_bias"),
+            _cell_parameter(cue_weight, "cue_weight"), _flag(distractors, "distractors"), _flag(erase, "erase"))
+    return _gru_cell_view(*args)
+
+
+@lru_cache(maxsize=256)
+def _gru_cell_view(update_bias, reset_bias, cue_weight, distractors, erase) -> GRUCellView:
+    x = cue_sequence(distractors, erase)
+    traces = gru_traces(hand_set_gru(update_bias, reset_bias, cue_weight), x)
+    arrays = {name: traces[name][:, 0] for name in ("r", "z", "n", "h")}
+    for a in (x, *arrays.values()):
+        a.setflags(write=False)
+    held_step = ERASE_STEP - 1 if erase else CELL_STEPS - 1
+    return GRUCellView(x=x, **arrays, stored=float(arrays["h"][WRITE_STEP]), held_step=held_step,
+                       held=float(arrays["h"][held_step]))

@@ -7,12 +7,13 @@ numpy only (no matplotlib): the figures in ``lessons_lib.plots.hidden_layers`` d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive, check_positive_int
+from .._validation import as_float_array, check_choice, check_positive, check_positive_int
 from ..batchnorm import BatchNorm1d
-from ..datasets import load_digits
+from ..datasets import load_digits, make_moons, make_spirals
 from ..layers import ActivationLayer, Dense
 from ..losses import CrossEntropyLoss
 from ..module import Module
@@ -22,7 +23,8 @@ from ..parameter import Parameter
 from ..training import History, evaluate, fit, predict
 
 __all__ = ["ArchitectureResult", "architecture_label", "digits_split", "parameter_count", "train_classifier",
-           "train_classifiers", "decision_grid", "sawtooth_network", "count_linear_pieces"]
+           "train_classifiers", "decision_grid", "sawtooth_network", "count_linear_pieces", "PLAYGROUND_DATASETS",
+           "PLAYGROUND_SEEDS", "playground_data", "playground_runs", "PlaygroundView", "playground_view"]
 
 
 def digits_split(n_train: int = 1000, seed: int = 0):
@@ -299,3 +301,107 @@ def train_classifiers(hidden, train, val, seeds, *, activation: str = "relu", lr
         results.append(ArchitectureResult(hidden, parameter_count(model), float(train_right[s] / n),
                                           h.val_accuracy[-1], h, model))
     return results
+
+
+# ---- the architecture explorer: width and depth against decision regions (TensorFlow Playground's idea) ----
+
+#: The explorer's two-dimensional tasks.
+PLAYGROUND_DATASETS = ("moons", "spirals")
+#: Every architecture of the explorer is trained from this many seeds (0, 1, ...), side by side.
+PLAYGROUND_SEEDS = 5
+#: How the explorer trains: Adam, mini-batches of 50 of the 200 training points, 60 epochs (240 steps).
+PLAYGROUND_TRAINING = dict(lr=0.05, epochs=60, batch_size=50)
+
+
+@lru_cache(maxsize=2)
+def playground_data(dataset: str):
+    """The explorer's task: 300 points, the first 200 for training and the other 100 for validation.
+
+    ``"moons"``: two interleaved half circles with noise 0.2; ``"spirals"``: two spiral arms of 1.25 turns,
+    with noise of 0.15 radians on the angle. The points are the same for every seed (``rng=0``).
+    """
+    check_choice(dataset, "dataset", PLAYGROUND_DATASETS)
+    if dataset == "moons":
+        X, y = make_moons(300, rng=0, noise=0.2)
+    else:
+        X, y = make_spirals(300, rng=0, turns=1.25, noise=0.15)
+    return (X[:200], y[:200]), (X[200:], y[200:])
+
+
+@lru_cache(maxsize=64)
+def playground_runs(dataset: str, width: int, depth: int, seeds: int = PLAYGROUND_SEEDS) -> tuple:
+    """``depth`` hidden layers of ``width`` ReLU units trained on ``dataset`` from the seeds ``0 ... seeds - 1``.
+
+    One batched run of :func:`train_classifiers` (each network as :func:`train_classifier` would train it
+    with that seed); cached, so moving another control does not train again. Returns the
+    :class:`ArchitectureResult` of every seed, in order.
+    """
+    width = check_positive_int(width, "width")
+    depth = check_positive_int(depth, "depth")
+    seeds = check_positive_int(seeds, "seeds")
+    train, val = playground_data(dataset)
+    return tuple(train_classifiers((width,) * depth, train, val, range(seeds), curves=0, **PLAYGROUND_TRAINING))
+
+
+@dataclass(frozen=True)
+class PlaygroundView:
+    """One trained network of the explorer and, for comparison, a sweep of architectures on the same task.
+
+    ``classes[i, j]`` is the class predicted at ``(xs[j], ys[i])`` (:func:`decision_grid`). ``sweep_val[i, k]``
+    is the median validation accuracy, over the seeds, of ``sweep_depths[i]`` layers of ``sweep_widths[k]``
+    units, and ``sweep_params[i, k]`` its number of parameters. ``message`` is empty unless training failed.
+    """
+
+    dataset: str
+    width: int
+    depth: int
+    seed: int
+    train: tuple
+    val: tuple
+    xs: np.ndarray
+    ys: np.ndarray
+    classes: np.ndarray
+    n_params: int
+    train_accuracy: float
+    val_accuracy: float
+    sweep_widths: tuple
+    sweep_depths: tuple
+    sweep_params: np.ndarray
+    sweep_val: np.ndarray
+    message: str
+
+
+def playground_view(dataset: str, width: int, depth: int, seed: int = 0, sweep_widths=(4, 8, 16),
+                    sweep_depths=(1, 2, 3), resolution: int = 90) -> PlaygroundView:
+    """What the architecture explorer shows: the network trained from ``seed`` (its decision regions over
+    the task's points, its size and accuracies) and the median validation accuracy of a sweep of
+    architectures on the same task. Cached, like the runs it reads."""
+    sweep_widths = tuple(check_positive_int(w, "sweep_widths") for w in sweep_widths)
+    sweep_depths = tuple(check_positive_int(d, "sweep_depths") for d in sweep_depths)
+    check_choice(dataset, "dataset", PLAYGROUND_DATASETS)
+    width = check_positive_int(width, "width")
+    depth = check_positive_int(depth, "depth")
+    seed = check_positive_int(seed, "seed", minimum=0)
+    if seed >= PLAYGROUND_SEEDS:
+        raise ValueError(f"seed must be an integer in [0, {PLAYGROUND_SEEDS - 1}], got {seed}")
+    resolution = check_positive_int(resolution, "resolution", minimum=2)
+    return _playground_view(dataset, width, depth, seed, sweep_widths, sweep_depths, resolution)
+
+
+@lru_cache(maxsize=256)
+def _playground_view(dataset, width, depth, seed, sweep_widths, sweep_depths, resolution) -> PlaygroundView:
+    run = playground_runs(dataset, width, depth)[seed]
+    train, val = playground_data(dataset)
+    xs, ys, classes = decision_grid(run.model, np.concatenate([train[0], val[0]]), resolution=resolution,
+                                    margin=0.25)
+    params = np.zeros((len(sweep_depths), len(sweep_widths)), dtype=int)
+    medians = np.zeros(params.shape)
+    for i, d in enumerate(sweep_depths):
+        for k, w in enumerate(sweep_widths):
+            runs = playground_runs(dataset, w, d)
+            params[i, k] = runs[0].n_params
+            medians[i, k] = np.median([r.val_accuracy for r in runs])
+    loss = run.history.train_loss[-1]
+    message = "" if np.isfinite(loss) else f"training failed: the training loss became {loss}"
+    return PlaygroundView(dataset, run.hidden[0], len(run.hidden), seed, train, val, xs, ys, classes, run.n_params,
+                          run.train_accuracy, run.val_accuracy, sweep_widths, sweep_depths, params, medians, message)

@@ -8,23 +8,31 @@ were made for. With the marker always at step 0 it is the "remember the first va
 
 :func:`lstm_flow_cold_and_warm` measures how much gradient reaches the past in an LSTM whose forget gate
 starts open, once from the zero state and once from a state warmed up on other inputs.
+
+:func:`lstm_cell_view` is what the explorer of 2.4.2 draws: a one-unit LSTM whose gates are set by hand, on
+the short sequence of :func:`cue_sequence` (a value to store, distractors, an optional erase cue), run by
+:class:`lessons_lib.lstm.LSTM` itself with the hand-set numbers written into its weights.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_choice, check_positive, check_positive_int, check_rng
+from .._validation import check_choice, check_in_range, check_positive, check_positive_int, check_rng
 from ..losses import MSELoss
+from ..lstm import GATES as GATES_LSTM
 from ..lstm import LSTM
 from ..rnn import RNN
 from ..seq2seq import CELLS, History, SequenceToVector, train_models_together, train_sequence_model
 from ..through_time import gradient_norms_through_time
 
 __all__ = ["marked_value_task", "set_forget_bias", "train_marked_value_lstm", "MarkedValueRuns",
-           "train_marked_value_runs", "gate_traces", "memory_correlation", "LSTMFlow", "lstm_flow_cold_and_warm"]
+           "train_marked_value_runs", "gate_traces", "memory_correlation", "LSTMFlow", "lstm_flow_cold_and_warm",
+           "CELL_STEPS", "WRITE_STEP", "ERASE_STEP", "MARKED_VALUE", "DISTRACTORS", "CHANNELS", "cue_sequence",
+           "hand_set_lstm", "LSTMCellView", "lstm_cell_view"]
 
 
 def marked_value_task(n: int, seq_len: int, rng, first_only: bool = False):
@@ -185,3 +193,124 @@ def lstm_flow_cold_and_warm(rng=0, seq_len: int = 50, input_size: int = 4, hidde
     warm = gradient_norms_through_time(lstm, X, (Y_warm[:, -1], cache_warm["cells"][:, -1]))
     return LSTMFlow(cold[::-1] / cold[-1], warm[::-1] / warm[-1],
                     np.abs(cache["cells"]).mean(axis=(0, 2)))
+
+
+# -------------------------------------------------------------------------------------------------------
+# A one-unit LSTM with hand-set gates (the explorer of 2.4.2; the GRU's of 2.4.3 reads the same sequence)
+# -------------------------------------------------------------------------------------------------------
+#: Length of the explorers' sequence; the write cue's step and the erase cue's.
+CELL_STEPS = 12
+WRITE_STEP = 2
+ERASE_STEP = 9
+#: The value stored at WRITE_STEP.
+MARKED_VALUE = 0.9
+#: The distractors, one per step (the entries at WRITE_STEP and ERASE_STEP are not used): a fixed pattern,
+#: so that every setting of the explorer runs on the same sequence.
+DISTRACTORS = (0.3, -0.5, 0.0, 0.6, -0.8, 0.4, -0.3, 0.7, -0.6, 0.0, 0.5, -0.7)
+#: The input channels, in the order of the weights' rows.
+CHANNELS = ("value", "write cue", "erase cue")
+#: The candidate's weight on the value: ``g_t = tanh(x_t)`` (LSTM), the input part of ``n_t`` (GRU).
+CANDIDATE_WEIGHT = 1.0
+#: The erase cue's weight on the LSTM's forget gate: closes it for every forget bias of the slider's range.
+LSTM_ERASE_WEIGHT = -12.0
+#: Bounds of every hand-set bias and weight (far beyond them a gate is 0 or 1 anyway).
+PARAMETER_LIMIT = 50.0
+
+
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _cell_parameter(value, name: str) -> float:
+    return check_in_range(value, name, -PARAMETER_LIMIT, PARAMETER_LIMIT, high_closed=True)
+
+
+def cue_sequence(distractors: bool = True, erase: bool = False) -> np.ndarray:
+    """The explorers' input sequence, shape ``(CELL_STEPS, 3)``, channels :data:`CHANNELS`.
+
+    Channel 0 (the value) holds :data:`MARKED_VALUE` at :data:`WRITE_STEP` and the :data:`DISTRACTORS`
+    elsewhere (zeros with ``distractors=False``); channel 1 (the write cue) is 1 at ``WRITE_STEP``;
+    channel 2 (the erase cue) is 1 at :data:`ERASE_STEP` with ``erase=True``, a step whose value is 0: a cue
+    with nothing to store.
+    """
+    distractors, erase = _flag(distractors, "distractors"), _flag(erase, "erase")
+    x = np.zeros((CELL_STEPS, len(CHANNELS)))
+    if distractors:
+        x[:, 0] = DISTRACTORS
+    x[WRITE_STEP, 0] = MARKED_VALUE
+    x[WRITE_STEP, 1] = 1.0
+    if erase:
+        x[ERASE_STEP, 0] = 0.0
+        x[ERASE_STEP, 2] = 1.0
+    return x
+
+
+def hand_set_lstm(forget_bias: float, input_bias: float, output_bias: float, cue_weight: float) -> LSTM:
+    """A one-unit :class:`~lessons_lib.lstm.LSTM` reading :func:`cue_sequence`, its weights set by hand.
+
+    In the layer's layout (blocks i, f, g, o side by side, PyTorch's order) every recurrent weight and
+    ``b_h`` are 0, and ``b_x = (input_bias, forget_bias, 0, output_bias)``; of ``W_x`` (3, 4) only three
+    entries are not 0: the write cue's on the input gate (``cue_weight``), the erase cue's on the forget gate
+    (:data:`LSTM_ERASE_WEIGHT`) and the value's on the candidate (:data:`CANDIDATE_WEIGHT`). So, with
+    ``v_t, w_t, e_t`` the three channels (the equations of 2.4.2, "Two states instead of one")::
+
+        i_t = σ(input_bias + cue_weight · w_t)      f_t = σ(forget_bias − 12 e_t)
+        g_t = tanh(v_t)                             o_t = σ(output_bias)
+    """
+    values = {name: _cell_parameter(v, name) for name, v in (("forget_bias", forget_bias), ("input_bias", input_bias),
+                                                       ("output_bias", output_bias), ("cue_weight", cue_weight))}
+    lstm = LSTM(len(CHANNELS), 1, rng=0)
+    i, f, g, o = (GATES_LSTM.index(k) for k in "ifgo")
+    lstm.W_x.value[...] = 0.0
+    lstm.W_x.value[1, i] = values["cue_weight"]
+    lstm.W_x.value[2, f] = LSTM_ERASE_WEIGHT
+    lstm.W_x.value[0, g] = CANDIDATE_WEIGHT
+    lstm.W_h.value[...] = 0.0
+    lstm.b_h.value[...] = 0.0
+    lstm.b_x.value[...] = 0.0
+    lstm.b_x.value[i] = values["input_bias"]
+    lstm.b_x.value[f] = values["forget_bias"]
+    lstm.b_x.value[o] = values["output_bias"]
+    return lstm
+
+
+class LSTMCellView(NamedTuple):
+    """What :func:`lstm_cell_view` returns; every trace has one entry per step (``CELL_STEPS``)."""
+
+    x: np.ndarray          # (T, 3) the inputs: value, write cue, erase cue
+    i: np.ndarray          # input gate
+    f: np.ndarray          # forget gate
+    g: np.ndarray          # candidate content
+    o: np.ndarray          # output gate
+    c: np.ndarray          # cell state
+    h: np.ndarray          # output
+    stored: float          # c at WRITE_STEP: what was written
+    held_step: int         # the last step before the erase cue (the last step without one)
+    held: float            # c at held_step: what is left of it
+
+
+def lstm_cell_view(forget_bias: float = 4.0, input_bias: float = -4.0, output_bias: float = 2.0,
+                   cue_weight: float = 8.0, distractors: bool = True, erase: bool = False) -> LSTMCellView:
+    """Run the :func:`hand_set_lstm` on :func:`cue_sequence`: the gates, ``c_t`` and ``h_t`` at every step.
+
+    The traces are the layer's own (``LSTM.forward`` through :func:`gate_traces`). Cached: the explorer asks
+    again for settings it has shown; the arrays returned are read-only.
+    """
+    args = (_cell_parameter(forget_bias, "forget_bias"), _cell_parameter(input_bias, "input_bias"),
+            _cell_parameter(output_bias, "output_bias"), _cell_parameter(cue_weight, "cue_weight"),
+            _flag(distractors, "distractors"), _flag(erase, "erase"))
+    return _lstm_cell_view(*args)
+
+
+@lru_cache(maxsize=256)
+def _lstm_cell_view(forget_bias, input_bias, output_bias, cue_weight, distractors, erase) -> LSTMCellView:
+    x = cue_sequence(distractors, erase)
+    traces = gate_traces(hand_set_lstm(forget_bias, input_bias, output_bias, cue_weight), x)
+    arrays = {name: traces[name][:, 0] for name in ("i", "f", "g", "o", "c", "h")}
+    for a in (x, *arrays.values()):
+        a.setflags(write=False)
+    held_step = ERASE_STEP - 1 if erase else CELL_STEPS - 1
+    return LSTMCellView(x=x, **arrays, stored=float(arrays["c"][WRITE_STEP]), held_step=held_step,
+                        held=float(arrays["c"][held_step]))

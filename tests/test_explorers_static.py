@@ -16,8 +16,8 @@ from lessons_lib.explorers.gradients import SCENARIOS, GradientExplorer
 from lessons_lib.explorers.learning_rate import LearningRateExplorer
 
 EXPLORERS = all_explorers()  # every explorer of the book (lessons_lib/explorers/__init__.py)
-# Frames of all three explorers cost the site build about 17 s of one core (printed by the build); a new grid
-# must stay within this.
+# The largest grids (the activation and gradient explorers) have 60 frames, 4 and 8 s of one core in the site
+# build (which prints every explorer's time); no grid may be larger.
 MAX_FRAMES = 60
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
 from ..plots.backprop import CLASS_CMAP
 from ..plots.style import LINESTYLES, OKABE_ITO
 from ..views.hidden_layers import PLAYGROUND_DATASETS, PLAYGROUND_SEEDS, architecture_label, playground_view
-from .base import Choice, Explorer, Slider
+from .base import Choice, Explorer, Slider, static_legend
 
 _CLASSES = ((OKABE_ITO["orange"], "o"), (OKABE_ITO["blue"], "s"))
 _DEPTH_COLORS = (OKABE_ITO["sky"], OKABE_ITO["green"], OKABE_ITO["purple"])
@@ -61,14 +60,14 @@ class ArchitectureExplorer(Explorer):
         self.ax_s.set(xscale="log", xlim=(8, 5000), ylim=(0.4, 1.02), xlabel="parameters (log scale)",
                       ylabel="validation accuracy")
         self.ax_s.yaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-        _static_legend(self.ax_s, [*self.sweep, self.this], loc="lower right", title="widths 4, 8, 16:")
+        static_legend(self.ax_s, [*self.sweep, self.this], loc="lower right", title="widths 4, 8, 16:")
         self.ax_s.title.set_text(f"Median of {PLAYGROUND_SEEDS} seeds")
         handles = [Line2D([], [], ls="", marker="o", ms=6, color="0.5", markeredgecolor="black", label="training"),
                    Line2D([], [], ls="", marker="o", ms=6, markerfacecolor="white", markeredgecolor="0.3",
                           markeredgewidth=1.4, label="validation")]
         # Under the panel, as the panel's own legend: a figure legend would lie in the cell of the panel, which
         # is cleared whenever the panel's limits change (a change of data); the panel's legend is redrawn then.
-        _static_legend(self.ax_r, handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+        static_legend(self.ax_r, handles, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
 
     def draw(self, view):
         self.regions.set_data(view.classes)
@@ -89,12 +88,3 @@ class ArchitectureExplorer(Explorer):
         self.this.set_data([view.n_params], [view.val_accuracy])
         self.ax_s.title.set_text(f"Median of {PLAYGROUND_SEEDS} seeds,\n{self.controls['dataset'].name(view.dataset)}")
         self.show_message(view.message or None)
-
-
-def _static_legend(ax, handles, **kwargs):
-    """A legend drawn with the panel's static parts (the cached background) instead of on every frame, as a
-    legend made by ``ax.legend`` is: its entries never change."""
-    legend = Legend(ax, handles, [h.get_label() for h in handles], **kwargs)
-    ax.add_artist(legend)
-    legend.set_clip_on(False)          # add_artist clips to the panel; a legend may lie under it
-    return legend

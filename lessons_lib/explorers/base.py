@@ -14,8 +14,8 @@ HTML sliders (:mod:`.static`).
 """
 
 from .controls import Choice, Preset, Slider, Toggle, format_value
-from .core import Explorer, Timing
+from .core import Explorer, Timing, static_legend
 from .static import STATIC_SITE_ENV, building_static_site
 
 __all__ = ["Choice", "Explorer", "Preset", "Slider", "STATIC_SITE_ENV", "Timing", "Toggle", "building_static_site",
-           "format_value"]
+           "format_value", "static_legend"]

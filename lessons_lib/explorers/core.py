@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from PIL import Image
@@ -312,3 +313,12 @@ def encode_png(fig: Figure, compress_level: int, palette: bool = False) -> bytes
         image = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     image.save(buf, format="png", compress_level=compress_level)
     return buf.getvalue()
+
+
+def static_legend(ax, handles, **kwargs):
+    """A legend drawn with the panel's static parts (the cached background) instead of on every frame, as a
+    legend made by ``ax.legend`` is: for a legend whose entries never change."""
+    legend = Legend(ax, handles, [h.get_label() for h in handles], **kwargs)
+    ax.add_artist(legend)
+    legend.set_clip_on(False)          # add_artist clips to the panel; a legend may lie under it
+    return legend

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.legend import Legend
 
 from ..plots.backprop import CLASS_CMAP
 from ..plots.style import OKABE_ITO
 from ..views.dropout import EXPLORER_RATES, dropout_view
-from .base import Explorer, Slider
+from .base import Explorer, Slider, static_legend
 
 _CLASSES = ((OKABE_ITO["orange"], "o"), (OKABE_ITO["blue"], "s"))
 
@@ -44,7 +43,7 @@ class DropoutExplorer(Explorer):
             self.points.append(line)
         self.ax_r.set(xlabel="$x_1$", ylabel="$x_2$")
         # under the panel: the points fill it (the panel's own legend, redrawn with it)
-        _static_legend(self.ax_r, self.points, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
+        static_legend(self.ax_r, self.points, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2,
                        frameon=False)
         (self.c_train,) = self.ax_c.plot([], [], color=OKABE_ITO["blue"], lw=2, marker="o", ms=5,
                                          label="training points")
@@ -56,7 +55,7 @@ class DropoutExplorer(Explorer):
         self.ax_c.axhline(np.log(2), color=OKABE_ITO["black"], lw=0.8, ls=":")
         self.ax_c.text(0.88, np.log(2), "ln 2", ha="right", va="bottom", fontsize=9)
         self.ax_c.set(xlim=(-0.04, 0.94), xlabel="drop rate p", ylabel="cross-entropy loss")
-        _static_legend(self.ax_c, [self.c_train, self.c_val], loc="upper right")
+        static_legend(self.ax_c, [self.c_train, self.c_val], loc="upper right")
 
     def draw(self, view):
         self.image.set_data(view.prob)
@@ -78,12 +77,3 @@ class DropoutExplorer(Explorer):
         self.ax_c.set_ylim(0.0, 0.5 * np.ceil(2.0 * min(view.loss_top, 5.0) * 1.05))
         self.ax_c.title.set_text(f"After {view.epochs} epochs (seed {view.seed}),\nno unit dropped")
         self.show_message(view.message or None)
-
-
-def _static_legend(ax, handles, **kwargs):
-    """A legend drawn with the panel's static parts (the cached background) instead of on every frame, as a
-    legend made by ``ax.legend`` is: its entries never change."""
-    legend = Legend(ax, handles, [h.get_label() for h in handles], **kwargs)
-    ax.add_artist(legend)
-    legend.set_clip_on(False)          # add_artist clips to the panel; a legend may lie under it
-    return legend

@@ -5,6 +5,7 @@ import io
 import json
 import re
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from PIL import Image
@@ -192,12 +193,53 @@ def test_the_site_offers_what_the_texts_ask_for():
     assert static.jupyter_only(LearningRateExplorer()) == ["epochs (20)", "race surface (ravine)"]
 
 
+def panel_problems(fig, slack_px: float = 2.0) -> list[str]:
+    """Text of one panel that runs into another panel's plotting area: its title, tick and axis labels,
+    legend or annotations (as drawn: an axis switched off draws no labels). Panels that draw no axes
+    (diagrams, text) are not plotting areas; the text checks of test_plots_text_size.py cover them."""
+    renderer = fig.canvas.get_renderer()
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    found = []
+    for i, a in enumerate(axes):
+        items = [(t.get_text(), t.get_window_extent(renderer))
+                 for t in (a.title, a._left_title, a._right_title, *a.texts) if t.get_visible() and t.get_text()]
+        if a.axison:
+            for axis in (a.xaxis, a.yaxis):
+                box = axis.get_tightbbox(renderer)
+                if box is not None:
+                    items.append((f"the {axis.axis_name} axis labels", box))
+        legend = a.get_legend()
+        if legend is not None and legend.get_visible():
+            items.append(("the legend", legend.get_window_extent(renderer)))
+        for name, box in items:
+            for j, b in enumerate(axes):
+                if j == i or not b.axison or box.width <= 0 or box.height <= 0:
+                    continue
+                area = b.bbox
+                if (min(box.x1, area.x1) - max(box.x0, area.x0) > slack_px
+                        and min(box.y1, area.y1) - max(box.y0, area.y0) > slack_px):
+                    found.append(f"{name!r} of panel {i} runs into panel {j}")
+    return found
+
+
+def test_the_panel_check_sees_text_run_into_the_next_panel():
+    fig = plt.figure(figsize=(6, 3))
+    left, right = fig.subplots(1, 2)
+    left.set_ylabel("fine")
+    assert panel_problems(fig) == []
+    left.legend(handles=left.plot([0, 1], label="a label far too long for its panel, into the next one"),
+                loc="upper left")
+    right.text(-0.9, 0.5, "a note placed over the left panel", transform=right.transAxes)
+    assert len(panel_problems(fig)) == 2
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("cls", EXPLORERS)
 def test_site_frames_keep_their_text_legible_and_inside(cls):
     """A sample of each explorer's site frames (the one the page and Jupyter open on, and the last one, where
     every slider is at its far end; all of them were checked when the grids were chosen) passes the text
     checks of test_plots_text_size.py: large enough on the page (at the CSS size the site shows a frame),
-    inside the figure, no overlaps."""
+    inside the figure, no overlaps; and no panel's text runs into another panel (panel_problems)."""
     from test_plots_text_size import problems
 
     explorer = cls()
@@ -208,5 +250,6 @@ def test_site_frames_keep_their_text_legible_and_inside(cls):
     picks = sorted({opening, len(frames) - 1})
     for k in picks:
         explorer = cls(**frames[k][1])
-        found = problems(explorer.frame_figure(), explorer.frame_px_per_inch())
+        figure = explorer.frame_figure()
+        found = problems(figure, explorer.frame_px_per_inch()) + panel_problems(figure)
         assert not found, (frames[k][0], found)

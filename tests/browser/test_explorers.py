@@ -5,6 +5,9 @@ changes to another file, which the browser loads then and not before; each slide
 (``aria-valuetext``) and the frame's alt text follows; the controls the site lacks are named "Jupyter only";
 the page's own HTML stays under 1.5 MB, with no frame inlined. Screenshots of each explorer at 1280 px and
 on a 390 px phone land in _build/screenshots/explorer__*.png.
+
+The checks are functions that test_site.py's test of each page calls on the page it has open (opening a page
+is most of a browser test's time), first explorer_problems, then phone_explorer_problems at 390 px.
 """
 
 from __future__ import annotations

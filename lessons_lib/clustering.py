@@ -43,6 +43,34 @@ def _kmeans_plus_plus(X: np.ndarray, k: int, rng: np.random.Generator) -> np.nda
     return np.array(centers)
 
 
+def lloyd(X: np.ndarray, centers: np.ndarray, max_iter: int, on_step=None) -> tuple[np.ndarray, list, bool]:
+    """Lloyd's iterations from ``centers``, which are moved in place: assign each point to its nearest centre,
+    move each centre to the mean of its points, until an assignment repeats (or ``max_iter`` assignments).
+
+    Returns the labels, the inertia after each assignment and whether the assignment converged.
+    ``on_step(centers, labels, inertia)``, if given, sees every half-step: each assignment, then each move
+    (the explorer of section 1.1.2 records them).
+    """
+    history, labels = [], None
+    for _ in range(max_iter):
+        d = _squared_distances(X, centers)
+        new_labels = d.argmin(1)
+        history.append(float(d[np.arange(len(X)), new_labels].sum()))
+        if on_step is not None:
+            on_step(centers, new_labels, history[-1])
+        if labels is not None and np.array_equal(new_labels, labels):
+            return labels, history, True
+        labels = new_labels
+        for j in range(len(centers)):
+            members = X[labels == j]
+            # An empty cluster keeps its centre rather than becoming NaN.
+            if len(members):
+                centers[j] = members.mean(0)
+        if on_step is not None:
+            on_step(centers, labels, float(((X - centers[labels]) ** 2).sum()))
+    return labels, history, False
+
+
 def kmeans(X, k: int, rng=0, n_init: int = 5, max_iter: int = 100) -> KMeansResult:
     """Cluster the rows of ``X`` into ``k`` groups (k-means++ starts, best of ``n_init`` runs)."""
     X = as_float_array(X, "X", ndim=2)
@@ -55,19 +83,7 @@ def kmeans(X, k: int, rng=0, n_init: int = 5, max_iter: int = 100) -> KMeansResu
     best = None
     for _ in range(n_init):
         centers = _kmeans_plus_plus(X, k, rng)
-        history, labels = [], None
-        for _ in range(max_iter):
-            d = _squared_distances(X, centers)
-            new_labels = d.argmin(1)
-            history.append(float(d[np.arange(len(X)), new_labels].sum()))
-            if labels is not None and np.array_equal(new_labels, labels):
-                break
-            labels = new_labels
-            for j in range(k):
-                members = X[labels == j]
-                # An empty cluster keeps its centre rather than becoming NaN.
-                if len(members):
-                    centers[j] = members.mean(0)
+        labels, history, _ = lloyd(X, centers, max_iter)
         run = KMeansResult(centers.copy(), labels, history[-1], np.array(history), len(history))
         if best is None or run.inertia < best.inertia:
             best = run

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._validation import as_float_array, check_in_range, check_positive, check_positive_int, check_rng
-from ..clustering import _kmeans_plus_plus, _squared_distances, kmeans
+from ..clustering import _kmeans_plus_plus, kmeans, lloyd
 from ..datasets import make_blobs
 from ..network import Sequential, mlp
 from ..optimizers import Adam
@@ -185,28 +185,16 @@ def lloyd_trace(X, k: int, rng=0, max_iter: int = 100) -> LloydTrace:
         raise ValueError(f"k must be at most the number of points ({len(X)}), got {k}")
     max_iter = check_positive_int(max_iter, "max_iter")
     rng = check_rng(rng)
-    n = len(X)
     centers = _kmeans_plus_plus(X, k, rng)
-    states_c, states_l, states_i = [centers.copy()], [np.full(n, -1)], [np.nan]
-    labels, converged = None, False
-    for _ in range(max_iter):
-        # the same operations as kmeans, so the recorded run is bit for bit the library's
-        d = _squared_distances(X, centers)
-        new_labels = d.argmin(1)
-        states_c.append(centers.copy())
-        states_l.append(new_labels)
-        states_i.append(float(d[np.arange(n), new_labels].sum()))
-        if labels is not None and np.array_equal(new_labels, labels):
-            converged = True
-            break
-        labels = new_labels
-        for j in range(k):
-            members = X[labels == j]
-            if len(members):
-                centers[j] = members.mean(0)
+    states_c, states_l, states_i = [centers.copy()], [np.full(len(X), -1)], [np.nan]
+
+    def record(centers, labels, inertia):
         states_c.append(centers.copy())
         states_l.append(labels)
-        states_i.append(float(((X - centers[labels]) ** 2).sum()))
+        states_i.append(inertia)
+
+    # the library's own loop, so the recorded run is kmeans(X, k, rng, n_init=1, max_iter)'s
+    _, _, converged = lloyd(X, centers, max_iter, on_step=record)
     return LloydTrace(np.array(states_c), np.array(states_l), np.array(states_i), converged)
 
 

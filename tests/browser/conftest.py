@@ -9,13 +9,10 @@ the tests drive /usr/bin/chromium.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import http.server
 import importlib.util
 import os
 import pathlib
 import shutil
-import threading
 import urllib.parse
 
 import pytest
@@ -56,19 +53,8 @@ def site_url():
     if not (SITE / "index.html").is_file():
         _unavailable(f"no built site in {SITE}: run `bash scripts/build-site.sh` first")
 
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):  # keep pytest's output readable
-            pass
-
-    server = http.server.ThreadingHTTPServer((HOST, 0), functools.partial(QuietHandler, directory=str(SITE)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with build_pdf.serve(SITE) as url:  # the server that prints the book: 127.0.0.1, an ephemeral port
+        yield url
 
 
 @pytest.fixture(scope="session")
